@@ -1,0 +1,1 @@
+"""Buletin: a headless CMS with bilingual newsletters, feeds and staff notices."""

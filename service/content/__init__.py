@@ -1,0 +1,1 @@
+"""Content domain: entries (news, events, open calls), their translations and topics."""

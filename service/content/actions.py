@@ -77,7 +77,9 @@ def _validate(data: EntryData, settings: Settings) -> list[FieldError]:
         seen.add(tr.locale)
         if not tr.title.strip():
             errors.append(
-                FieldError(ContentErrorCode.REQUIRED, "A title is required.", f"translations.{i}.title")
+                FieldError(
+                    ContentErrorCode.REQUIRED, "A title is required.", f"translations.{i}.title"
+                )
             )
     if settings.default_locale not in seen:
         errors.append(
@@ -89,14 +91,20 @@ def _validate(data: EntryData, settings: Settings) -> list[FieldError]:
         )
     if data.kind is EntryKind.EVENT:
         if data.starts_at is None:
-            errors.append(FieldError(ContentErrorCode.REQUIRED, "An event needs a start.", "startsAt"))
+            errors.append(
+                FieldError(ContentErrorCode.REQUIRED, "An event needs a start.", "startsAt")
+            )
         elif data.ends_at is not None and data.ends_at < data.starts_at:
             errors.append(
-                FieldError(ContentErrorCode.INVALID, "An event cannot end before it starts.", "endsAt")
+                FieldError(
+                    ContentErrorCode.INVALID, "An event cannot end before it starts.", "endsAt"
+                )
             )
     if data.kind is EntryKind.CALL:
         if data.deadline is None:
-            errors.append(FieldError(ContentErrorCode.REQUIRED, "A call needs a deadline.", "deadline"))
+            errors.append(
+                FieldError(ContentErrorCode.REQUIRED, "A call needs a deadline.", "deadline")
+            )
         elif data.opens_at is not None and data.opens_at > data.deadline:
             errors.append(
                 FieldError(

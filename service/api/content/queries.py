@@ -1,0 +1,156 @@
+"""Public content queries: thin resolvers over service.content.queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from service.api.content.types import (
+    EntryBase,
+    EntryKind,
+    Event,
+    NewsArticle,
+    OpenCall,
+    Topic,
+    entry_of,
+    topic_of,
+)
+from service.api.context import Info
+from service.api.errors import ApiError, ErrorCode, bad_input
+from service.content import queries
+from service.content.errors import ContentError
+from service.content.locales import check_locale
+from service.content.models import Entry as EntryRow
+
+
+@strawberry.input(name="EntryFilter")
+class EntryFilterInput:
+    kinds: list[EntryKind] | None = None
+    topics: list[str] | None = strawberry.field(default=None, description="Topic slugs; any.")
+    search: str | None = strawberry.field(
+        default=None, description="Words in title, summary or body."
+    )
+    upcoming: bool | None = strawberry.field(
+        default=None, description="true: events not over yet, soonest first; false: past events."
+    )
+    open: bool | None = strawberry.field(
+        default=None,
+        description="true: calls open now, nearest deadline first; false: closed calls.",
+    )
+
+    def to_domain(self) -> queries.EntryFilter:
+        return queries.EntryFilter(
+            kinds=tuple(self.kinds or ()),
+            topics=tuple(self.topics or ()),
+            search=self.search,
+            upcoming=self.upcoming,
+            open=self.open,
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class EntryEdge:
+    cursor: str
+    node: EntryBase
+
+
+@strawberry.type
+class EntryConnection:
+    edges: list[EntryEdge]
+    page_info: PageInfo
+    filter: strawberry.Private[queries.EntryFilter]
+
+    @strawberry.field(description="How many entries match the filter, on every page.")
+    async def total_count(self, info: Info) -> int:
+        return await queries.count_entries(self.filter, now=info.context.now)
+
+
+def served_locale(info: Info, locale: str | None) -> str:
+    try:
+        return check_locale(locale, info.context.settings)
+    except ContentError as exc:
+        raise bad_input(exc) from exc
+
+
+async def build_entries(
+    info: Info, rows: list[EntryRow], locale: str
+) -> list[NewsArticle | Event | OpenCall]:
+    settings = info.context.settings
+    translations = await info.context.loaders.translations.load_many([row.id for row in rows])
+    return [
+        entry_of(row, trs, locale, settings)
+        for row, trs in zip(rows, translations, strict=True)
+        if trs  # an entry with no translation at all has nothing to show
+    ]
+
+
+@strawberry.type
+class ContentQuery:
+    @strawberry.field(description="Published entries, newest first; filters narrow them.")
+    async def entries(
+        self,
+        info: Info,
+        filter: EntryFilterInput | None = None,
+        locale: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> EntryConnection:
+        settings = info.context.settings
+        lang = served_locale(info, locale)
+        if not 0 <= first <= settings.max_page_size:
+            raise ApiError(
+                ErrorCode.BAD_USER_INPUT,
+                f"`first` must be between 0 and {settings.max_page_size}.",
+                field="first",
+            )
+        flt = (filter or EntryFilterInput()).to_domain()
+        try:
+            page = await queries.list_entries(flt, first=first, after=after, now=info.context.now)
+        except ContentError as exc:
+            raise bad_input(exc) from exc
+        nodes = await build_entries(info, page.entries, lang)
+        by_id = {int(node.id): node for node in nodes}
+        edges = [
+            EntryEdge(cursor=cursor, node=by_id[row.id])
+            for row, cursor in zip(page.entries, page.cursors, strict=True)
+            if row.id in by_id
+        ]
+        return EntryConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            filter=flt,
+        )
+
+    @strawberry.field(description="One published entry by its slug in any locale.")
+    async def entry(self, info: Info, slug: str, locale: str | None = None) -> EntryBase | None:
+        lang = served_locale(info, locale)
+        row = await queries.find_by_slug(slug, lang)
+        if row is None:
+            return None
+        built = await build_entries(info, [row], lang)
+        return built[0] if built else None
+
+    @strawberry.field(description="Every topic, named in `locale` (or the fallback).")
+    async def topics(self, info: Info, locale: str | None = None) -> list[Topic]:
+        lang = served_locale(info, locale)
+        return [topic_of(row, lang, info.context.settings) for row in await queries.all_topics()]
+
+    @strawberry.field(description="The locales content is written in; the default first.")
+    def locales(self, info: Info) -> list[str]:
+        settings = info.context.settings
+        return [
+            settings.default_locale,
+            *(x for x in settings.locales if x != settings.default_locale),
+        ]

@@ -1,0 +1,150 @@
+"""GraphQL content types: the `Entry` interface and its three kinds (DESIGN §4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import strawberry
+
+from service.api.context import Info
+from service.content import enums
+from service.content.locales import pick, sorted_locales
+
+if TYPE_CHECKING:
+    from service.content.models import Entry as EntryRow
+    from service.content.models import EntryTranslation as TranslationRow
+    from service.content.models import Topic as TopicRow
+    from service.settings import Settings
+
+EntryKind = strawberry.enum(enums.EntryKind, name="EntryKind")
+EntryStatus = strawberry.enum(enums.EntryStatus, name="EntryStatus")
+
+
+@strawberry.type
+class Topic:
+    slug: str
+    name: str
+    locale: str = strawberry.field(description="The locale `name` is in.")
+
+
+@strawberry.type
+class EntryTranslationRef:
+    locale: str
+    slug: str
+    title: str
+
+
+@strawberry.interface(name="Entry")
+class EntryBase:
+    id: strawberry.ID
+    kind: EntryKind
+    locale: str = strawberry.field(
+        description="The locale served: the one asked for, or the fallback."
+    )
+    title: str
+    slug: str
+    summary: str
+    body: str = strawberry.field(description="Sanitised HTML.")
+    url: str = strawberry.field(description="The entry's page on the frontend.")
+    published_at: datetime
+    updated_at: datetime
+    cover_image_url: str | None
+    organisers: str | None
+    translations: list[EntryTranslationRef]
+    entry_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def topics(self, info: Info) -> list[Topic]:
+        rows = await info.context.loaders.topics.load(self.entry_id)
+        return [topic_of(row, self.locale, info.context.settings) for row in rows]
+
+
+@strawberry.type
+class NewsArticle(EntryBase):
+    pass
+
+
+@strawberry.type
+class Event(EntryBase):
+    starts_at: datetime
+    ends_at: datetime | None
+    venue: str | None
+    online_url: str | None
+    registration_url: str | None
+
+
+@strawberry.type
+class OpenCall(EntryBase):
+    opens_at: datetime | None
+    deadline: datetime
+    apply_url: str | None
+    eligibility: str | None = strawberry.field(description="Who may apply (sanitised HTML).")
+    budget: str | None
+
+    @strawberry.field(description="Whether applications are accepted right now.")
+    def is_open(self, info: Info) -> bool:
+        now = info.context.now
+        return self.deadline >= now and (self.opens_at is None or self.opens_at <= now)
+
+
+def topic_of(row: TopicRow, locale: str, settings: Settings) -> Topic:
+    names = {tr.locale: tr.name for tr in row.translations}
+    served = pick({loc: loc for loc in names}, locale, settings) or locale
+    return Topic(slug=row.slug, name=names.get(served, row.slug), locale=served)
+
+
+def entry_of(
+    row: EntryRow, translations: list[TranslationRow], locale: str, settings: Settings
+) -> NewsArticle | Event | OpenCall:
+    """The GraphQL object for one entry in `locale`, falling back as DESIGN §3 says."""
+    by_locale = {tr.locale: tr for tr in translations}
+    tr = pick(by_locale, locale, settings)
+    if tr is None:
+        raise LookupError(f"entry {row.id} has no translation")
+    zone = settings.zone
+
+    def local(moment: datetime | None) -> datetime | None:
+        return moment.astimezone(zone) if moment is not None else None
+
+    published = row.published_at or row.updated_at
+    common = {
+        "id": strawberry.ID(str(row.id)),
+        "kind": row.kind,
+        "locale": tr.locale,
+        "title": tr.title,
+        "slug": tr.slug,
+        "summary": tr.summary,
+        "body": tr.body_html,
+        "url": settings.frontend_url.format(
+            locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
+        ),
+        "published_at": published.astimezone(zone),
+        "updated_at": row.updated_at.astimezone(zone),
+        "cover_image_url": row.cover_image_url,
+        "organisers": row.organisers,
+        "translations": [
+            EntryTranslationRef(locale=loc, slug=by_locale[loc].slug, title=by_locale[loc].title)
+            for loc in sorted_locales(by_locale, settings)
+        ],
+        "entry_id": row.id,
+    }
+    if row.kind is enums.EntryKind.EVENT:
+        return Event(
+            **common,
+            starts_at=local(row.starts_at) or published.astimezone(zone),
+            ends_at=local(row.ends_at),
+            venue=row.venue,
+            online_url=row.online_url,
+            registration_url=row.registration_url,
+        )
+    if row.kind is enums.EntryKind.CALL:
+        return OpenCall(
+            **common,
+            opens_at=local(row.opens_at),
+            deadline=local(row.deadline) or published.astimezone(zone),
+            apply_url=row.apply_url,
+            eligibility=tr.eligibility,
+            budget=row.budget,
+        )
+    return NewsArticle(**common)

@@ -1,0 +1,32 @@
+"""The typed context every resolver gets: built per request, with fresh DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeAlias
+
+import strawberry
+
+from service.api.content.loaders import ContentLoaders
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from service.settings import Settings
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response
+    settings: Settings
+    loaders: ContentLoaders = field(default_factory=ContentLoaders)
+    # One clock per request, so "upcoming" and "open" agree across every field.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Set by the extension that sees the operation run; only queries may be cached.
+    ran_query: bool = False
+
+
+Info: TypeAlias = strawberry.Info[Context, None]

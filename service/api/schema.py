@@ -1,0 +1,57 @@
+"""The GraphQL schema: root types merged from the domains, with limits and caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import strawberry
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.types.graphql import OperationType
+
+from service.api.content.queries import ContentQuery
+from service.api.content.types import Event, NewsArticle, OpenCall
+from service.api.limits import validation_rules
+from service.settings import Settings
+
+PARSE_CACHE_SIZE = 512
+
+
+@strawberry.type
+class Query(ContentQuery):
+    pass
+
+
+class MarkQueries(SchemaExtension):
+    """Tell the view an operation ran as a query: only those answers may be cached."""
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.operation_type is OperationType.QUERY:
+            ctx.context.ran_query = True
+        yield
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Built once per schema, not per request: fresh rule classes would defeat ValidationCache
+    # (Strawberry issue #4635, DESIGN §8).
+    rules = validation_rules(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        allow_introspection=settings.debug,
+    )
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=PARSE_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=PARSE_CACHE_SIZE),
+        MarkQueries,
+    ]
+    return strawberry.Schema(
+        query=Query, types=[NewsArticle, Event, OpenCall], extensions=extensions
+    )

@@ -1,0 +1,206 @@
+"""The /graphql endpoint: Strawberry's ASGI view plus size limits, coded errors and the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import StrawberryGraphQLError
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from service.api.cache import ResultCache, content_version, etag_for, request_key
+from service.api.context import Context
+from service.api.errors import ErrorCode
+
+if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+    from strawberry.http import GraphQLHTTPResponse
+    from strawberry.schema import BaseSchema
+    from strawberry.types import ExecutionResult
+
+    from service.settings import Settings
+
+log = logging.getLogger("buletin.api")
+
+
+def error_response(status: int, code: ErrorCode, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code.value}}]},
+        status_code=status,
+    )
+
+
+def error_code(error: GraphQLError) -> ErrorCode | str:
+    """The code of an error that did not bring its own: where it came from says what it is."""
+    if isinstance(error, GraphQLSyntaxError):
+        if "tokens" in error.message:
+            return ErrorCode.TOO_MANY_TOKENS
+        return ErrorCode.GRAPHQL_PARSE_FAILED
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError | StrawberryGraphQLError):
+        return ErrorCode.INTERNAL_SERVER_ERROR
+    if error.path is None:
+        # Before execution: either the variables do not fit, or the document does not.
+        if error.message.startswith("Variable '$"):
+            return ErrorCode.BAD_USER_INPUT
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    return ErrorCode.INTERNAL_SERVER_ERROR
+
+
+def format_error(error: GraphQLError, *, debug: bool) -> dict[str, Any]:
+    formatted: dict[str, Any] = dict(error.formatted)
+    extensions = dict(formatted.get("extensions") or {})
+    if "code" not in extensions:
+        code = error_code(error)
+        extensions["code"] = code.value if isinstance(code, ErrorCode) else code
+        if code is ErrorCode.INTERNAL_SERVER_ERROR and not debug:
+            # Never leak internals to the public; the log has the traceback.
+            formatted["message"] = "Internal server error."
+    formatted["extensions"] = extensions
+    return formatted
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, schema: BaseSchema, settings: Settings, cache: ResultCache) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.debug else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.cache = cache
+
+    async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
+        context = Context(request=request, response=response, settings=self.settings)
+        request.state.graphql_context = context
+        return context
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        request.state.graphql_failed = bool(result.errors)
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [format_error(e, debug=self.settings.debug) for e in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        refusal = await self._read_within_limits(request)
+        if refusal is not None:
+            return refusal
+        anonymous = "authorization" not in request.headers
+        key: str | None = None
+        if anonymous and self.cache.enabled and not self._wants_ide(request):
+            params = await self._request_params(request)
+            if params is not None:
+                key = request_key(*params, version=await content_version())
+                if request.method == "GET" and request.headers.get("if-none-match") == etag_for(
+                    key
+                ):
+                    return Response(status_code=304, headers=self._public_headers(etag_for(key)))
+                hit = self.cache.get(key)
+                if hit is not None:
+                    return self._answer(request, hit.body, hit.etag, anonymous=True)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            return error_response(exc.status_code, ErrorCode.BAD_REQUEST, exc.reason)
+        if response.media_type != "application/json" or response.status_code != 200:
+            return response  # the GraphiQL page
+        context: Context | None = getattr(request.state, "graphql_context", None)
+        cacheable = (
+            context is not None
+            and context.ran_query
+            and not getattr(request.state, "graphql_failed", True)
+        )
+        body = bytes(response.body)
+        if key is not None and cacheable:
+            etag = self.cache.put(key, body).etag
+        else:
+            etag = etag_for(hashlib.blake2b(body, digest_size=16).hexdigest())
+        answer = self._answer(request, body, etag, anonymous=anonymous and cacheable)
+        if request.method == "GET" and anonymous and request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=dict(answer.headers))
+        return answer
+
+    def _answer(self, request: Request, body: bytes, etag: str, *, anonymous: bool) -> Response:
+        headers: dict[str, str] = {}
+        if request.method == "GET" and anonymous:
+            headers = self._public_headers(etag)
+        elif not anonymous:
+            headers = {"Cache-Control": "private, no-store"}
+        return Response(body, media_type="application/json", headers=headers)
+
+    def _public_headers(self, etag: str) -> dict[str, str]:
+        return {"ETag": etag, "Cache-Control": f"public, max-age={self.settings.public_max_age}"}
+
+    def _wants_ide(self, request: Request) -> bool:
+        return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+
+    async def _read_within_limits(self, request: Request) -> Response | None:
+        limit = self.settings.max_body_bytes
+        if request.method == "GET":
+            if len(request.url.query) > limit:
+                return error_response(
+                    414, ErrorCode.REQUEST_TOO_LARGE, f"The query string is over {limit} bytes."
+                )
+            return None
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return error_response(
+                413, ErrorCode.REQUEST_TOO_LARGE, f"The request body is over {limit} bytes."
+            )
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return error_response(
+                    413, ErrorCode.REQUEST_TOO_LARGE, f"The request body is over {limit} bytes."
+                )
+            chunks.append(chunk)
+        # Starlette's Request keeps the body here; Strawberry reads it back from it.
+        request._body = b"".join(chunks)
+        return None
+
+    async def _request_params(
+        self, request: Request
+    ) -> tuple[str, dict[str, object] | None, str | None] | None:
+        """(query, variables, operationName) of a plain request, or None to skip the cache."""
+        if request.method == "GET":
+            raw: dict[str, Any] = dict(request.query_params)
+            if "variables" in raw:
+                try:
+                    raw["variables"] = json.loads(raw["variables"])
+                except json.JSONDecodeError:
+                    return None
+        elif request.method == "POST":
+            if "application/json" not in request.headers.get("content-type", ""):
+                return None
+            try:
+                raw = json.loads(await request.body())
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return None
+        else:
+            return None
+        if not isinstance(raw, dict):
+            return None
+        query, variables, name = raw.get("query"), raw.get("variables"), raw.get("operationName")
+        if not isinstance(query, str) or not isinstance(variables, dict | None):
+            return None
+        return query, variables, name if isinstance(name, str) else None

@@ -1,0 +1,49 @@
+"""create_app(): the Starlette application with its routes and lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.routing import Route
+from tortoise.contrib.starlette import RegisterTortoise
+
+from service.api.cache import ResultCache
+from service.api.schema import build_schema
+from service.api.view import GraphQLView
+from service.db import ensure_sqlite_dir, tortoise_config
+from service.redis import redis_url
+from service.settings import Settings, get_settings
+from service.web.health import healthz, readyz
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    cache = ResultCache(settings.result_cache_entries if settings.result_cache else 0)
+    view = GraphQLView(build_schema(settings), settings, cache)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ensure_sqlite_dir(settings.database_url)
+        app.state.redis = Redis.from_url(redis_url(settings))
+        # Tortoise 1.x keeps state per task: RegisterTortoise makes it visible to requests (§8).
+        async with RegisterTortoise(app, config=tortoise_config(settings)):
+            try:
+                yield
+            finally:
+                await app.state.redis.aclose()
+
+    app = Starlette(
+        debug=settings.debug,
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.result_cache = cache
+    return app

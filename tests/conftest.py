@@ -1,0 +1,134 @@
+"""Shared fixtures: one database and one app per test run, clean tables per test.
+
+DATABASE_URL / REDIS_URL from the environment pick PostgreSQL and Redis (CI);
+without them the run uses SQLite and an embedded Redis, so it passes on a laptop.
+Every run makes its own PostgreSQL database with a random name and drops it after.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise import Tortoise
+
+from service.app import create_app
+from service.db import apply_migrations
+from service.redis import embedded_redis_url, shutdown_embedded_redis
+from service.settings import Settings, get_settings
+
+CONTENT_TABLES = ("entry_topic", "entry_translation", "entry", "topic_translation", "topic")
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def _admin_dsn(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = os.environ.get("DATABASE_URL", "")
+    if _is_postgres(base):
+        parts = urlsplit(base)
+        name = f"buletin_test_{secrets.token_hex(6)}"
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    else:
+        yield f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+async def created_database(database_url: str) -> AsyncIterator[str]:
+    if not _is_postgres(database_url):
+        yield database_url
+        return
+    name = urlsplit(database_url).path.lstrip("/")
+    admin = await asyncpg.connect(_admin_dsn(database_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield database_url
+    finally:
+        admin = await asyncpg.connect(_admin_dsn(database_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    yield embedded_redis_url(tmp_path_factory.mktemp("redis"))
+    shutdown_embedded_redis()
+
+
+@pytest.fixture(scope="session")
+def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
+    # Domain code reads get_settings(); the environment makes it agree with the app's.
+    env = {
+        "DATABASE_URL": created_database,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test-secret-key",
+        "DEBUG": "0",
+        "FRONTEND_URL": "https://example.org/{locale}/{kind}/{slug}",
+    }
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    yield get_settings()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    await apply_migrations(settings)
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def db(app: Starlette) -> None:
+    """Each test that touches the database starts with no content."""
+    conn = Tortoise.get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script(f"TRUNCATE {', '.join(CONTENT_TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in CONTENT_TABLES:
+            await conn.execute_script(f"DELETE FROM {table}")
+    # Cached answers from the previous test must not outlive its data.
+    await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
+
+
+@pytest.fixture
+async def client(app: Starlette, db: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

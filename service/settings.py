@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=50)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # GET queries travel in the URL, which proxies and CDNs cut long before the body limit.
+    max_query_string_bytes: int = Field(default=16 * 1024, ge=1024)
     max_page_size: int = Field(default=100, ge=1)
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)

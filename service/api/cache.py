@@ -53,6 +53,8 @@ class ResultCache:
     def __init__(self, max_entries: int) -> None:
         self._max = max_entries
         self._items: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
 
     @property
     def enabled(self) -> bool:
@@ -60,7 +62,10 @@ class ResultCache:
 
     def get(self, key: str) -> CachedAnswer | None:
         answer = self._items.get(key)
-        if answer is not None:
+        if answer is None:
+            self.misses += 1
+        else:
+            self.hits += 1
             self._items.move_to_end(key)
         return answer
 

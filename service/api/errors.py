@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from graphql import GraphQLError
+
 from service.content.errors import ContentError
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql.validation import NoSchemaIntrospectionCustomRule
-
 from graphql import (
     ASTValidationRule,
     FieldNode,
@@ -24,6 +22,8 @@ from graphql import (
     ValidationContext,
     ValidationRule,
 )
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
 from service.api.errors import ErrorCode
 
 

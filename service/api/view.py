@@ -8,12 +8,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import StrawberryGraphQLError
 
-from graphql import GraphQLError, GraphQLSyntaxError
 from service.api.cache import ResultCache, content_version, etag_for, request_key
 from service.api.context import Context
 from service.api.errors import ErrorCode
@@ -153,13 +153,14 @@ class GraphQLView(GraphQL[Context, None]):
         return request.method == "GET" and "text/html" in request.headers.get("accept", "")
 
     async def _read_within_limits(self, request: Request) -> Response | None:
-        limit = self.settings.max_body_bytes
         if request.method == "GET":
-            if len(request.url.query) > limit:
+            url_limit = self.settings.max_query_string_bytes
+            if len(request.url.query) > url_limit:
                 return error_response(
-                    414, ErrorCode.REQUEST_TOO_LARGE, f"The query string is over {limit} bytes."
+                    414, ErrorCode.REQUEST_TOO_LARGE, f"The query string is over {url_limit} bytes."
                 )
             return None
+        limit = self.settings.max_body_bytes
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             return error_response(

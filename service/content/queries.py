@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Coalesce
@@ -129,14 +130,10 @@ async def list_entries(flt: EntryFilter, *, first: int, after: str | None, now: 
         qs = qs.annotate(sort_date=Coalesce("starts_at", F("deadline")))
     if after is not None:
         value, last_id = decode_cursor(after)
-        if order.ascending:
-            qs = qs.filter(
-                Q(**{f"{order.key}__gt": value}) | Q(**{order.key: value}, id__gt=last_id)
-            )
-        else:
-            qs = qs.filter(
-                Q(**{f"{order.key}__lt": value}) | Q(**{order.key: value}, id__lt=last_id)
-            )
+        op = "gt" if order.ascending else "lt"
+        beyond: dict[str, Any] = {f"{order.key}__{op}": value}
+        tie: dict[str, Any] = {order.key: value, f"id__{op}": last_id}
+        qs = qs.filter(Q(**beyond) | Q(**tie))
     direction = "" if order.ascending else "-"
     rows = await qs.order_by(f"{direction}{order.key}", f"{direction}id").limit(first + 1)
     has_next = len(rows) > first

@@ -18,7 +18,7 @@ async def unique_slug(base: str, locale: str, *, exclude_entry_id: int | None = 
     taken_query = EntryTranslation.filter(locale=locale, slug__startswith=base)
     if exclude_entry_id is not None:
         taken_query = taken_query.exclude(entry_id=exclude_entry_id)
-    taken = set(await taken_query.values_list("slug", flat=True))
+    taken = {str(slug) for slug in await taken_query.values_list("slug", flat=True)}
     if base not in taken:
         return base
     n = 2

@@ -137,7 +137,8 @@ async def test_entry_falls_back_to_the_default_locale(client: httpx.AsyncClient)
     await entry("Vetëm shqip")
     body = await gql(
         client,
-        '{ entry(slug: "vetem-shqip", locale: "en") { locale title slug translations { locale } } }',
+        """{ entry(slug: "vetem-shqip", locale: "en") {
+              locale title slug translations { locale } } }""",
     )
     assert body["data"]["entry"] == {
         "locale": "sq",

@@ -6,7 +6,6 @@ import strawberry
 
 from service.api.content.types import (
     EntryBase,
-    EntryKind,
     Event,
     NewsArticle,
     OpenCall,
@@ -17,6 +16,7 @@ from service.api.content.types import (
 from service.api.context import Info
 from service.api.errors import ApiError, ErrorCode, bad_input
 from service.content import queries
+from service.content.enums import EntryKind
 from service.content.errors import ContentError
 from service.content.locales import check_locale
 from service.content.models import Entry as EntryRow

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import strawberry
 
 from service.api.context import Info
-from service.content import enums
+from service.content.enums import EntryKind, EntryStatus
 from service.content.locales import pick, sorted_locales
 
 if TYPE_CHECKING:
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from service.content.models import Topic as TopicRow
     from service.settings import Settings
 
-EntryKind = strawberry.enum(enums.EntryKind, name="EntryKind")
-EntryStatus = strawberry.enum(enums.EntryStatus, name="EntryStatus")
+# Registered in place: the domain enums are the GraphQL enums (values NEWS, EVENT, CALL).
+strawberry.enum(EntryKind, name="EntryKind")
+strawberry.enum(EntryStatus, name="EntryStatus")
 
 
 @strawberry.type
@@ -88,6 +89,23 @@ class OpenCall(EntryBase):
         return self.deadline >= now and (self.opens_at is None or self.opens_at <= now)
 
 
+class _CommonFields(TypedDict):
+    id: strawberry.ID
+    kind: EntryKind
+    locale: str
+    title: str
+    slug: str
+    summary: str
+    body: str
+    url: str
+    published_at: datetime
+    updated_at: datetime
+    cover_image_url: str | None
+    organisers: str | None
+    translations: list[EntryTranslationRef]
+    entry_id: int
+
+
 def topic_of(row: TopicRow, locale: str, settings: Settings) -> Topic:
     names = {tr.locale: tr.name for tr in row.translations}
     served = pick({loc: loc for loc in names}, locale, settings) or locale
@@ -108,7 +126,7 @@ def entry_of(
         return moment.astimezone(zone) if moment is not None else None
 
     published = row.published_at or row.updated_at
-    common = {
+    common: _CommonFields = {
         "id": strawberry.ID(str(row.id)),
         "kind": row.kind,
         "locale": tr.locale,
@@ -129,7 +147,7 @@ def entry_of(
         ],
         "entry_id": row.id,
     }
-    if row.kind is enums.EntryKind.EVENT:
+    if row.kind is EntryKind.EVENT:
         return Event(
             **common,
             starts_at=local(row.starts_at) or published.astimezone(zone),
@@ -138,7 +156,7 @@ def entry_of(
             online_url=row.online_url,
             registration_url=row.registration_url,
         )
-    if row.kind is enums.EntryKind.CALL:
+    if row.kind is EntryKind.CALL:
         return OpenCall(
             **common,
             opens_at=local(row.opens_at),

@@ -1,0 +1,112 @@
+"""Hostile or broken requests get a coded error and a status under 500, never a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+
+async def post(client: httpx.AsyncClient, payload: Any) -> httpx.Response:
+    return await client.post("/graphql", json=payload)
+
+
+def codes(response: httpx.Response) -> set[str]:
+    assert response.status_code < 500, response.text
+    return {e["extensions"]["code"] for e in response.json()["errors"]}
+
+
+async def test_depth_20_is_refused(client: httpx.AsyncClient) -> None:
+    query = "{ " + "entries { " * 20 + "id" + " }" * 20 + " }"
+    assert "QUERY_TOO_DEEP" in codes(await post(client, {"query": query}))
+
+
+async def test_cyclic_introspection_is_refused(client: httpx.AsyncClient) -> None:
+    query = "{ __schema { types { " + "fields { type { " * 8 + "name" + " } }" * 8 + " } } }"
+    found = codes(await post(client, {"query": query}))
+    assert {"INTROSPECTION_DISABLED", "QUERY_TOO_DEEP"} <= found
+
+
+async def test_500_aliases_are_refused(client: httpx.AsyncClient) -> None:
+    query = "{ " + " ".join(f"a{i}: locales" for i in range(500)) + " }"
+    assert codes(await post(client, {"query": query})) == {"TOO_MANY_ALIASES"}
+
+
+async def test_first_100000_is_refused(client: httpx.AsyncClient) -> None:
+    response = await post(client, {"query": "{ entries(first: 100000) { edges { cursor } } }"})
+    assert codes(response) == {"BAD_USER_INPUT"}
+    assert response.json()["errors"][0]["extensions"]["field"] == "first"
+
+
+async def test_negative_first_is_refused(client: httpx.AsyncClient) -> None:
+    response = await post(client, {"query": "{ entries(first: -1) { edges { cursor } } }"})
+    assert codes(response) == {"BAD_USER_INPUT"}
+
+
+async def test_a_1_mb_query_is_refused_before_parsing(client: httpx.AsyncClient) -> None:
+    query = "{ locales " + "# padding\n" * 100_000 + "}"
+    response = await post(client, {"query": query})
+    assert response.status_code == 413
+    assert codes(response) == {"REQUEST_TOO_LARGE"}
+
+
+async def test_oversized_variables_are_refused(client: httpx.AsyncClient) -> None:
+    payload = {
+        "query": "query($s: String) { entries(filter: {search: $s}) { edges { cursor } } }",
+        "variables": {"s": "x" * 2_000_000},
+    }
+    response = await post(client, payload)
+    assert response.status_code == 413
+
+
+async def test_a_long_get_query_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", params={"query": "{ locales }" + " " * 20_000})
+    assert response.status_code == 414
+    assert codes(response) == {"REQUEST_TOO_LARGE"}
+
+
+async def test_too_many_tokens_are_refused(client: httpx.AsyncClient) -> None:
+    query = "{ " + "locales " * 3000 + "}"
+    assert codes(await post(client, {"query": query})) == {"TOO_MANY_TOKENS"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"query": "{ entries { "}, "GRAPHQL_PARSE_FAILED"),
+        ({"query": "{ nope }"}, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            {
+                "query": "query($n: Int) { entries(first: $n) { edges { cursor } } }",
+                "variables": {"n": "many"},
+            },
+            "BAD_USER_INPUT",
+        ),
+        ({"query": 42}, "BAD_REQUEST"),
+        ({}, "BAD_REQUEST"),
+    ],
+)
+async def test_broken_requests_get_coded_errors(
+    client: httpx.AsyncClient, payload: dict[str, Any], code: str
+) -> None:
+    assert code in codes(await post(client, payload))
+
+
+async def test_malformed_json_is_a_coded_400(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert codes(response) == {"BAD_REQUEST"}
+
+
+async def test_batched_requests_are_refused(client: httpx.AsyncClient) -> None:
+    response = await post(client, [{"query": "{ locales }"}, {"query": "{ locales }"}])
+    assert response.status_code < 500
+    assert codes(response) == {"BAD_REQUEST"}
+
+
+async def test_unexpected_methods_are_refused(client: httpx.AsyncClient) -> None:
+    response = await client.put("/graphql", json={"query": "{ locales }"})
+    assert response.status_code == 405

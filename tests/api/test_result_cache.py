@@ -1,0 +1,86 @@
+"""Repeated public queries are answered from the cache until content changes."""
+
+from __future__ import annotations
+
+import httpx
+from starlette.applications import Starlette
+
+from service.content.actions import publish_entry
+from tests.factories import entry
+
+QUERY = "{ entries { edges { node { title } } } }"
+
+
+def titles(response: httpx.Response) -> list[str]:
+    return [e["node"]["title"] for e in response.json()["data"]["entries"]["edges"]]
+
+
+async def test_get_answers_carry_etag_and_cache_control(client: httpx.AsyncClient) -> None:
+    await entry("Lajm")
+    response = await client.get("/graphql", params={"query": QUERY})
+    assert response.status_code == 200
+    assert titles(response) == ["Lajm"]
+    assert response.headers["etag"].startswith('W/"')
+    assert response.headers["cache-control"] == "public, max-age=30"
+
+
+async def test_matching_conditional_get_is_304(client: httpx.AsyncClient) -> None:
+    await entry("Lajm")
+    first = await client.get("/graphql", params={"query": QUERY})
+    again = await client.get(
+        "/graphql", params={"query": QUERY}, headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+
+
+async def test_publishing_changes_the_answer_and_the_etag(client: httpx.AsyncClient) -> None:
+    await entry("Lajm")
+    draft = await entry("I ri", publish=False)
+    before = await client.get("/graphql", params={"query": QUERY})
+    assert titles(before) == ["Lajm"]
+
+    await publish_entry(draft.id)
+
+    after = await client.get(
+        "/graphql", params={"query": QUERY}, headers={"If-None-Match": before.headers["etag"]}
+    )
+    assert after.status_code == 200
+    assert titles(after) == ["I ri", "Lajm"]
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+async def test_a_repeated_query_skips_execution(client: httpx.AsyncClient, app: Starlette) -> None:
+    await entry("Lajm")
+    cache = app.state.result_cache
+    first = await client.post("/graphql", json={"query": QUERY})
+    hits = cache.hits
+    second = await client.post("/graphql", json={"query": QUERY})
+    assert second.content == first.content
+    assert cache.hits == hits + 1
+
+
+async def test_errors_are_not_cached(client: httpx.AsyncClient, app: Starlette) -> None:
+    cache = app.state.result_cache
+    before = len(cache)
+    query = '{ entries(locale: "xx") { edges { cursor } } }'
+    response = await client.get("/graphql", params={"query": query})
+    assert response.json()["errors"]
+    assert "etag" not in response.headers
+    assert len(cache) == before
+
+
+async def test_authenticated_requests_bypass_the_cache(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
+    await entry("Lajm")
+    cache = app.state.result_cache
+    before = len(cache)
+    response = await client.get(
+        "/graphql", params={"query": QUERY}, headers={"Authorization": "Bearer whatever"}
+    )
+    assert titles(response) == ["Lajm"]
+    assert response.headers["cache-control"] == "private, no-store"
+    assert "etag" not in response.headers
+    assert len(cache) == before

@@ -52,6 +52,11 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"  # the load never leaves this machine
 TARGET_OFF = 0.25
+# The servers' environment, taken before anything here starts Tortoise: Tortoise's init writes
+# TIMEZONE=UTC and USE_TZ into os.environ, and Settings reads TIMEZONE as its own (the API would
+# then answer in UTC). Settings the baseline hard-codes are left at their defaults.
+BASELINE_FIXED = {"TIMEZONE", "USE_TZ", "LOCALES", "DEFAULT_LOCALE", "FRONTEND_URL"}
+LAUNCH_ENV = {k: v for k, v in os.environ.items() if k.upper() not in BASELINE_FIXED}
 TARGET_ON = 0.70
 
 HOME_QUERY = """\
@@ -518,7 +523,7 @@ async def measure(
 
 
 def build_targets(db_url: str, redis_url: str) -> list[Target]:
-    base_env = {k: v for k, v in os.environ.items() if k not in {"RESULT_CACHE"}}
+    base_env = {k: v for k, v in LAUNCH_ENV.items() if k.upper() != "RESULT_CACHE"}
     api_env = {
         **base_env,
         "DATABASE_URL": db_url,

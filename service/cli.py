@@ -9,6 +9,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from service.settings import Settings, get_settings
 
 log = logging.getLogger("buletin.cli")
@@ -72,6 +74,30 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _serve(get_settings(), args.host, args.port, args.workers)
 
 
+def cmd_makemigrations(args: argparse.Namespace) -> None:
+    from tortoise.context import TortoiseContext
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from service.db import tortoise_config
+
+    async def detect() -> None:
+        # Detection reads only the models and the migration files, never a database.
+        config = tortoise_config(Settings(debug=True, database_url="sqlite://:memory:"))
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=config)
+            assert ctx.apps is not None
+            writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+        if not writers:
+            print("no changes: the migrations match the models")
+        for writer in writers:
+            if args.name:
+                number = writer.name.split("_", 1)[0]
+                writer.name = f"{number}_{args.name}"
+            print(f"created {writer.write()}")
+
+    asyncio.run(detect())
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from service.api.schema import build_schema
 
@@ -103,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="server processes")
     serve.set_defaults(func=cmd_serve)
 
+    makemigrations = sub.add_parser(
+        "makemigrations", help="write a migration for model changes (developers)"
+    )
+    makemigrations.add_argument("--name", help="a name for the migration file")
+    makemigrations.set_defaults(func=cmd_makemigrations)
+
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema
     )
@@ -114,5 +146,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
+    except ValidationError as exc:
+        # Configuration mistakes deserve a sentence, not a traceback.
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        sys.exit(f"buletin: bad configuration: {problems}")
     except KeyboardInterrupt:
         sys.exit(130)

@@ -14,7 +14,7 @@ from service.api.cache import ResultCache
 from service.api.schema import build_schema
 from service.api.view import GraphQLView
 from service.db import ensure_sqlite_dir, tortoise_config
-from service.redis import redis_url
+from service.redis import redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
 from service.web.health import healthz, readyz
 
@@ -34,6 +34,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 yield
             finally:
                 await app.state.redis.aclose()
+                if settings.redis_url is None:
+                    # uvicorn re-raises SIGTERM after shutdown, so atexit would never run.
+                    shutdown_embedded_redis()
 
     app = Starlette(
         debug=settings.debug,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -12,14 +14,17 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from service.api.content.queries import ContentQuery
 from service.api.content.types import Event, NewsArticle, OpenCall
+from service.api.errors import ErrorCode, error_code
 from service.api.limits import validation_rules
 from service.settings import Settings
 
 PARSE_CACHE_SIZE = 512
+log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
@@ -37,6 +42,20 @@ class MarkQueries(SchemaExtension):
         yield
 
 
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Refused queries are the client's business; only our own failures deserve a traceback.
+        for error in errors:
+            if error_code(error) is ErrorCode.INTERNAL_SERVER_ERROR and not (
+                error.extensions or {}
+            ):
+                log.error(
+                    "graphql.internal_error path=%s", error.path, exc_info=error.original_error
+                )
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Built once per schema, not per request: fresh rule classes would defeat ValidationCache
     # (Strawberry issue #4635, DESIGN §8).
@@ -52,6 +71,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=PARSE_CACHE_SIZE),
         MarkQueries,
     ]
-    return strawberry.Schema(
-        query=Query, types=[NewsArticle, Event, OpenCall], extensions=extensions
-    )
+    return Schema(query=Query, types=[NewsArticle, Event, OpenCall], extensions=extensions)

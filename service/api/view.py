@@ -8,15 +8,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from cross_web import HTTPException
-from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import StrawberryGraphQLError
 
 from service.api.cache import ResultCache, content_version, etag_for, request_key
 from service.api.context import Context
-from service.api.errors import ErrorCode
+from service.api.errors import ErrorCode, format_error
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -34,36 +32,6 @@ def error_response(status: int, code: ErrorCode, message: str) -> JSONResponse:
         {"errors": [{"message": message, "extensions": {"code": code.value}}]},
         status_code=status,
     )
-
-
-def error_code(error: GraphQLError) -> ErrorCode | str:
-    """The code of an error that did not bring its own: where it came from says what it is."""
-    if isinstance(error, GraphQLSyntaxError):
-        if "tokens" in error.message:
-            return ErrorCode.TOO_MANY_TOKENS
-        return ErrorCode.GRAPHQL_PARSE_FAILED
-    original = error.original_error
-    if original is not None and not isinstance(original, GraphQLError | StrawberryGraphQLError):
-        return ErrorCode.INTERNAL_SERVER_ERROR
-    if error.path is None:
-        # Before execution: either the variables do not fit, or the document does not.
-        if error.message.startswith("Variable '$"):
-            return ErrorCode.BAD_USER_INPUT
-        return ErrorCode.GRAPHQL_VALIDATION_FAILED
-    return ErrorCode.INTERNAL_SERVER_ERROR
-
-
-def format_error(error: GraphQLError, *, debug: bool) -> dict[str, Any]:
-    formatted: dict[str, Any] = dict(error.formatted)
-    extensions = dict(formatted.get("extensions") or {})
-    if "code" not in extensions:
-        code = error_code(error)
-        extensions["code"] = code.value if isinstance(code, ErrorCode) else code
-        if code is ErrorCode.INTERNAL_SERVER_ERROR and not debug:
-            # Never leak internals to the public; the log has the traceback.
-            formatted["message"] = "Internal server error."
-    formatted["extensions"] = extensions
-    return formatted
 
 
 class GraphQLView(GraphQL[Context, None]):

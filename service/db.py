@@ -12,7 +12,12 @@ from tortoise.migrations.api import migrate
 
 from service.settings import Settings
 
-MODEL_MODULES = ["service.content.models"]
+MODEL_MODULES = [
+    "service.content.models",
+    "service.staff.models",
+    "service.audit.models",
+    "service.outbox.models",
+]
 APP_LABEL = "buletin"
 
 

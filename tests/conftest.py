@@ -25,7 +25,20 @@ from service.db import apply_migrations
 from service.redis import embedded_redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
 
-CONTENT_TABLES = ("entry_topic", "entry_translation", "entry", "topic_translation", "topic")
+# Every table with data a test makes; content_version and the migration ledger stay.
+DATA_TABLES = (
+    "entry_topic",
+    "entry_translation",
+    "revision",
+    "entry",
+    "topic_translation",
+    "topic",
+    "audit_event",
+    "outbox_event",
+    "staff_session",
+    "api_token",
+    "staff_user",
+)
 
 
 def _is_postgres(url: str) -> bool:
@@ -114,9 +127,9 @@ async def db(app: Starlette) -> None:
     """Each test that touches the database starts with no content."""
     conn = Tortoise.get_connection("default")
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(CONTENT_TABLES)} RESTART IDENTITY CASCADE")
+        await conn.execute_script(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
     else:
-        for table in CONTENT_TABLES:
+        for table in DATA_TABLES:
             await conn.execute_script(f"DELETE FROM {table}")
     # Cached answers from the previous test must not outlive its data.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from service.errors import DomainError, FieldError
+
+__all__ = ["ContentError", "ContentErrorCode", "FieldError"]
 
 
 class ContentErrorCode(str, Enum):
     REQUIRED = "REQUIRED"
     INVALID = "INVALID"
+    TOO_LONG = "TOO_LONG"
     DUPLICATE_SLUG = "DUPLICATE_SLUG"
     UNKNOWN_TOPIC = "UNKNOWN_TOPIC"
     UNSUPPORTED_LOCALE = "UNSUPPORTED_LOCALE"
@@ -17,20 +21,5 @@ class ContentErrorCode(str, Enum):
     NOT_FOUND = "NOT_FOUND"
 
 
-@dataclass(frozen=True)
-class FieldError:
-    code: ContentErrorCode
-    message: str
-    field: str | None = None
-
-
-class ContentError(Exception):
-    """One or more expected failures; nothing was written."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(e.message for e in errors))
-        self.errors = errors
-
-    @classmethod
-    def single(cls, code: ContentErrorCode, message: str, field: str | None = None) -> ContentError:
-        return cls([FieldError(code, message, field)])
+class ContentError(DomainError):
+    """Content input that cannot be accepted; nothing was written."""

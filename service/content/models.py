@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from service.staff.models import StaffUser
 
 from service.content.enums import EntryKind, EntryStatus
 
@@ -58,6 +63,15 @@ class Entry(Model):
     deadline = fields.DatetimeField(null=True)
     apply_url = fields.CharField(max_length=500, null=True)
     budget = fields.CharField(max_length=200, null=True)
+    # Editorial trail; SET_NULL keeps content when a staff account is deleted.
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "buletin.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    updated_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "buletin.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    # An author marks a draft ready for an editor's review.
+    submitted_at = fields.DatetimeField(null=True)
 
     topics: fields.ManyToManyRelation[Topic] = fields.ManyToManyField(
         "buletin.Topic", related_name="entries", through="entry_topic"
@@ -88,6 +102,27 @@ class EntryTranslation(Model):
     class Meta:
         table = "entry_translation"
         unique_together = (("entry", "locale"), ("locale", "slug"))
+
+
+class Revision(Model):
+    """A snapshot of an entry as saved: fields, translations and topic slugs."""
+
+    id = fields.IntField(primary_key=True)
+    entry: fields.ForeignKeyRelation[Entry] = fields.ForeignKeyField(
+        "buletin.Entry", related_name="revisions", on_delete=fields.CASCADE
+    )
+    number = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "buletin.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.CharField(max_length=200, default="")
+    snapshot: dict[str, Any] = fields.JSONField()
+
+    class Meta:
+        table = "revision"
+        unique_together = (("entry", "number"),)
+        ordering = ("-number",)
 
 
 class ContentVersion(Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class DomainError(Exception):
         self.errors = errors
 
     @classmethod
-    def single(cls, code: Enum, message: str, field: str | None = None) -> DomainError:
+    def single(cls, code: Enum, message: str, field: str | None = None) -> Self:
         return cls([FieldError(code, message, field)])
 
 

@@ -7,15 +7,11 @@ from typing import Any
 
 import httpx
 
-from service.content.actions import (
-    EntryData,
-    TranslationData,
-    create_entry,
-    publish_entry,
-    save_topic,
-)
+from service.content.actions import EntryData, TranslationData, create_entry
 from service.content.enums import EntryKind
 from service.content.models import Entry
+from service.content.publishing import publish_entry
+from service.content.topics import save_topic
 
 
 def days(n: float) -> timedelta:

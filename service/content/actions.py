@@ -1,137 +1,65 @@
-"""The one way content changes: the API, the CLI and the demo loader all call these."""
+"""The one way entries change: the API, the CLI and the demo loader all call these.
+
+Each action is one transaction that also keeps a revision (for saves), an audit
+event, an outbox event (for what the public sees) and bumps the content version.
+Publication state changes live in `publishing.py`, topics in `topics.py`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from service.content.enums import EntryKind, EntryStatus
-from service.content.errors import ContentError, ContentErrorCode, FieldError
-from service.content.models import ContentVersion, Entry, EntryTranslation, Topic, TopicTranslation
+from service.audit.log import record
+from service.content.enums import EntryStatus
+from service.content.errors import ContentError, ContentErrorCode
+from service.content.inputs import KEEP, SCALAR_FIELDS, EntryData, EntryPatch, TranslationData
+from service.content.models import ContentVersion, Entry, EntryTranslation, Revision, Topic
+from service.content.permissions import require_can_edit
+from service.content.revisions import patch_from_snapshot, save_revision
 from service.content.sanitize import sanitize_html
 from service.content.slugs import slug_from_title, unique_slug
+from service.content.validation import validate_entry
+from service.errors import NotFound
+from service.outbox.events import ENTRY_UPDATED, emit
 from service.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from service.staff.models import StaffUser
 
-@dataclass(frozen=True)
-class TranslationData:
-    locale: str
-    title: str
-    summary: str = ""
-    body: str = ""
-    slug: str | None = None
-    eligibility: str | None = None
-
-
-@dataclass(frozen=True)
-class EntryData:
-    kind: EntryKind
-    translations: Sequence[TranslationData]
-    topics: Sequence[str] = ()
-    cover_image_url: str | None = None
-    organisers: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    venue: str | None = None
-    online_url: str | None = None
-    registration_url: str | None = None
-    opens_at: datetime | None = None
-    deadline: datetime | None = None
-    apply_url: str | None = None
-    budget: str | None = None
-
-
-_URL_FIELDS = {
-    "cover_image_url": "coverImageUrl",
-    "online_url": "onlineUrl",
-    "registration_url": "registrationUrl",
-    "apply_url": "applyUrl",
-}
-
-
-def _validate(data: EntryData, settings: Settings) -> list[FieldError]:
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    for i, tr in enumerate(data.translations):
-        if tr.locale not in settings.locales:
-            errors.append(
-                FieldError(
-                    ContentErrorCode.UNSUPPORTED_LOCALE,
-                    f"Locale {tr.locale!r} is not one of {', '.join(settings.locales)}.",
-                    f"translations.{i}.locale",
-                )
-            )
-        if tr.locale in seen:
-            errors.append(
-                FieldError(
-                    ContentErrorCode.INVALID,
-                    f"Locale {tr.locale!r} is given twice.",
-                    f"translations.{i}.locale",
-                )
-            )
-        seen.add(tr.locale)
-        if not tr.title.strip():
-            errors.append(
-                FieldError(
-                    ContentErrorCode.REQUIRED, "A title is required.", f"translations.{i}.title"
-                )
-            )
-    if settings.default_locale not in seen:
-        errors.append(
-            FieldError(
-                ContentErrorCode.REQUIRED,
-                f"A translation in the default locale ({settings.default_locale}) is required.",
-                "translations",
-            )
-        )
-    if data.kind is EntryKind.EVENT:
-        if data.starts_at is None:
-            errors.append(
-                FieldError(ContentErrorCode.REQUIRED, "An event needs a start.", "startsAt")
-            )
-        elif data.ends_at is not None and data.ends_at < data.starts_at:
-            errors.append(
-                FieldError(
-                    ContentErrorCode.INVALID, "An event cannot end before it starts.", "endsAt"
-                )
-            )
-    if data.kind is EntryKind.CALL:
-        if data.deadline is None:
-            errors.append(
-                FieldError(ContentErrorCode.REQUIRED, "A call needs a deadline.", "deadline")
-            )
-        elif data.opens_at is not None and data.opens_at > data.deadline:
-            errors.append(
-                FieldError(
-                    ContentErrorCode.INVALID, "A call cannot open after its deadline.", "opensAt"
-                )
-            )
-    for attr, name in _URL_FIELDS.items():
-        value = getattr(data, attr)
-        if value is not None and not _is_web_url(value):
-            errors.append(
-                FieldError(ContentErrorCode.INVALID, "Give an http:// or https:// address.", name)
-            )
-    return errors
-
-
-def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+__all__ = [
+    "EntryData",
+    "EntryPatch",
+    "TranslationData",
+    "bump_content_version",
+    "create_entry",
+    "delete_entry",
+    "restore_revision",
+    "submit_entry",
+    "update_entry",
+]
 
 
 async def bump_content_version() -> None:
-    """Every content change calls this inside its transaction: cached public answers go stale."""
+    """Every change the public can see calls this in its transaction: cached answers go stale."""
     await ContentVersion.filter(id=1).update(version=F("version") + 1)
 
 
+async def lock_entry(entry_id: int) -> Entry:
+    """The entry, row-locked until the transaction ends, so concurrent changes queue up."""
+    entry = await Entry.select_for_update().get_or_none(id=entry_id)
+    if entry is None:
+        raise NotFound(f"There is no entry {entry_id}.")
+    return entry
+
+
 async def _resolve_topics(slugs: Sequence[str]) -> list[Topic]:
-    wanted = list(dict.fromkeys(slugs))
+    wanted = list(dict.fromkeys(slug_from_title(s) for s in slugs))
     if not wanted:
         return []
     topics = {t.slug: t for t in await Topic.filter(slug__in=wanted)}
@@ -143,105 +71,256 @@ async def _resolve_topics(slugs: Sequence[str]) -> list[Topic]:
     return [topics[s] for s in wanted]
 
 
-async def _slug_for(tr: TranslationData, index: int, entry_id: int | None) -> str:
-    if tr.slug:
-        wanted = slug_from_title(tr.slug)
-        clash = EntryTranslation.filter(locale=tr.locale, slug=wanted)
-        if entry_id is not None:
-            clash = clash.exclude(entry_id=entry_id)
-        if await clash.exists():
+async def _explicit_slug(tr: TranslationData, index: int, entry_id: int | None) -> str:
+    assert tr.slug is not None
+    wanted = slug_from_title(tr.slug)
+    clash = EntryTranslation.filter(locale=tr.locale, slug=wanted)
+    if entry_id is not None:
+        clash = clash.exclude(entry_id=entry_id)
+    if await clash.exists():
+        raise ContentError.single(
+            ContentErrorCode.DUPLICATE_SLUG,
+            f"Another entry already uses the slug {wanted!r} in {tr.locale}.",
+            f"translations.{index}.slug",
+        )
+    return wanted
+
+
+def _clean(html: str | None) -> str | None:
+    return sanitize_html(html) if html else None
+
+
+async def _add_translation(entry: Entry, tr: TranslationData, index: int) -> None:
+    slug = (
+        await _explicit_slug(tr, index, entry.id)
+        if tr.slug
+        else await unique_slug(slug_from_title(tr.title), tr.locale, exclude_entry_id=entry.id)
+    )
+    await EntryTranslation.create(
+        entry=entry,
+        locale=tr.locale,
+        title=tr.title.strip(),
+        slug=slug,
+        summary=(tr.summary or "").strip(),
+        body_html=sanitize_html(tr.body or ""),
+        eligibility=_clean(tr.eligibility),
+    )
+
+
+async def _update_translation(
+    row: EntryTranslation, tr: TranslationData, index: int, *, slug_is_stable: bool
+) -> None:
+    title = tr.title.strip()
+    if tr.slug and slug_from_title(tr.slug) != row.slug:
+        if slug_is_stable:
             raise ContentError.single(
-                ContentErrorCode.DUPLICATE_SLUG,
-                f"Another entry already uses the slug {wanted!r} in {tr.locale}.",
+                ContentErrorCode.INVALID,
+                "A published entry keeps its slug, so links to it keep working.",
                 f"translations.{index}.slug",
             )
-        return wanted
-    return await unique_slug(slug_from_title(tr.title), tr.locale, exclude_entry_id=entry_id)
+        row.slug = await _explicit_slug(tr, index, row.entry_id)  # type: ignore[attr-defined]
+    elif not tr.slug and not slug_is_stable and title != row.title:
+        # Until first publication the slug follows the title; afterwards it never moves.
+        row.slug = await unique_slug(
+            slug_from_title(title),
+            row.locale,
+            exclude_entry_id=row.entry_id,  # type: ignore[attr-defined]
+        )
+    row.title = title
+    if tr.summary is not None:
+        row.summary = tr.summary.strip()
+    if tr.body is not None:
+        row.body_html = sanitize_html(tr.body)
+    if tr.eligibility is not None:
+        row.eligibility = _clean(tr.eligibility)  # type: ignore[assignment]  # nullable column
+    await row.save()
 
 
-async def create_entry(data: EntryData, *, settings: Settings | None = None) -> Entry:
-    """A new draft with its translations and topics."""
-    settings = settings or get_settings()
-    errors = _validate(data, settings)
+def _raise_if_invalid(data: EntryData, settings: Settings) -> None:
+    errors = validate_entry(data, settings)
     if errors:
         raise ContentError(errors)
-    async with in_transaction():
-        topics = await _resolve_topics(data.topics)
-        entry = await Entry.create(
-            kind=data.kind,
-            status=EntryStatus.DRAFT,
-            cover_image_url=data.cover_image_url,
-            organisers=data.organisers,
-            starts_at=data.starts_at,
-            ends_at=data.ends_at,
-            venue=data.venue,
-            online_url=data.online_url,
-            registration_url=data.registration_url,
-            opens_at=data.opens_at,
-            deadline=data.deadline,
-            apply_url=data.apply_url,
-            budget=data.budget,
-        )
-        for i, tr in enumerate(data.translations):
-            await EntryTranslation.create(
-                entry=entry,
-                locale=tr.locale,
-                title=tr.title.strip(),
-                slug=await _slug_for(tr, i, None),
-                summary=tr.summary.strip(),
-                body_html=sanitize_html(tr.body),
-                eligibility=sanitize_html(tr.eligibility) if tr.eligibility else None,
+
+
+def _duplicate_slug() -> ContentError:
+    # Two saves raced past the slug check; the unique index caught the second.
+    return ContentError.single(
+        ContentErrorCode.DUPLICATE_SLUG, "Another entry took this slug a moment ago.", "slug"
+    )
+
+
+async def create_entry(
+    data: EntryData, *, actor: StaffUser | None = None, settings: Settings | None = None
+) -> Entry:
+    """A new draft with its translations and topics; any staff member may write one."""
+    settings = settings or get_settings()
+    _raise_if_invalid(data, settings)
+    try:
+        async with in_transaction():
+            topics = await _resolve_topics(data.topics)
+            entry = await Entry.create(
+                kind=data.kind,
+                status=EntryStatus.DRAFT,
+                created_by=actor,
+                updated_by=actor,
+                **{name: getattr(data, name) for name in SCALAR_FIELDS},
             )
+            for i, tr in enumerate(data.translations):
+                await _add_translation(entry, tr, i)
+            if topics:
+                await entry.topics.add(*topics)
+            await save_revision(entry, actor, "Created")
+            await record(actor, "entry.created", entry_id=entry.id, details={"kind": entry.kind})
+    except IntegrityError as exc:
+        raise _duplicate_slug() from exc
+    return entry
+
+
+def _merged(entry: Entry, existing: dict[str, EntryTranslation], patch: EntryPatch) -> EntryData:
+    """The entry as it would be after `patch`, for validation: patched translations first."""
+    patched = {tr.locale for tr in patch.translations}
+    untouched = [
+        TranslationData(locale=loc, title=row.title)
+        for loc, row in existing.items()
+        if loc not in patched and loc not in patch.remove_locales
+    ]
+    fields: dict[str, Any] = {
+        name: getattr(entry, name) if getattr(patch, name) is KEEP else getattr(patch, name)
+        for name in SCALAR_FIELDS
+    }
+    return EntryData(kind=entry.kind, translations=[*patch.translations, *untouched], **fields)
+
+
+async def update_entry(
+    entry_id: int,
+    patch: EntryPatch,
+    *,
+    actor: StaffUser | None = None,
+    expected_updated_at: datetime | None = None,
+    settings: Settings | None = None,
+) -> Entry:
+    """Change any subset of an entry; refuses with CONFLICT if someone saved it since."""
+    settings = settings or get_settings()
+    try:
+        async with in_transaction():
+            entry = await lock_entry(entry_id)
+            require_can_edit(actor, entry)
+            if expected_updated_at is not None and entry.updated_at != expected_updated_at:
+                raise ContentError.single(
+                    ContentErrorCode.CONFLICT,
+                    "Someone saved this entry after you opened it; reload and edit again.",
+                    "expectedUpdatedAt",
+                )
+            existing = {tr.locale: tr for tr in await EntryTranslation.filter(entry_id=entry.id)}
+            merged = _merged(entry, existing, patch)
+            _raise_if_invalid(merged, settings)
+            if settings.default_locale in patch.remove_locales:
+                raise ContentError.single(
+                    ContentErrorCode.REQUIRED,
+                    f"The default locale ({settings.default_locale}) cannot be removed.",
+                    "removeLocales",
+                )
+            await _apply(entry, existing, patch, actor)
+            await save_revision(entry, actor)
+            await record(actor, "entry.updated", entry_id=entry.id)
+            if entry.status is EntryStatus.PUBLISHED:
+                await emit(ENTRY_UPDATED, entry_id=entry.id)
+                await bump_content_version()
+    except IntegrityError as exc:
+        raise _duplicate_slug() from exc
+    return entry
+
+
+async def _apply(
+    entry: Entry,
+    existing: dict[str, EntryTranslation],
+    patch: EntryPatch,
+    actor: StaffUser | None,
+) -> None:
+    for name in SCALAR_FIELDS:
+        value = getattr(patch, name)
+        if value is not KEEP:
+            setattr(entry, name, value)
+    entry.updated_by = actor
+    # auto_now gives every save a new updated_at: that is the optimistic-concurrency token.
+    await entry.save()
+    stable = entry.first_published_at is not None
+    for i, tr in enumerate(patch.translations):
+        row = existing.get(tr.locale)
+        if row is None:
+            await _add_translation(entry, tr, i)
+        else:
+            await _update_translation(row, tr, i, slug_is_stable=stable)
+    if patch.remove_locales:
+        await EntryTranslation.filter(entry_id=entry.id, locale__in=patch.remove_locales).delete()
+    if patch.topics is not KEEP:
+        topics = await _resolve_topics(patch.topics)
+        await entry.topics.clear()
         if topics:
             await entry.topics.add(*topics)
-        await bump_content_version()
-    return entry
 
 
-async def publish_entry(entry_id: int, *, at: datetime | None = None) -> Entry:
-    """Make an entry public. `at` backdates publication (imports, demo content)."""
-    moment = at or datetime.now(UTC)
+async def submit_entry(entry_id: int, *, actor: StaffUser | None) -> Entry:
+    """An author hands a draft to the editors."""
     async with in_transaction():
-        entry = await Entry.select_for_update().get_or_none(id=entry_id)
-        if entry is None:
-            raise ContentError.single(ContentErrorCode.NOT_FOUND, f"No entry {entry_id}.", "id")
-        if entry.status is EntryStatus.PUBLISHED:
+        entry = await lock_entry(entry_id)
+        require_can_edit(actor, entry)
+        if entry.status is not EntryStatus.DRAFT:
             raise ContentError.single(
-                ContentErrorCode.INVALID_TRANSITION, "The entry is already published.", "id"
+                ContentErrorCode.INVALID_TRANSITION, "Only a draft can be submitted.", "id"
             )
-        if entry.kind is EntryKind.CALL and entry.deadline is not None and entry.deadline < moment:
-            raise ContentError.single(
-                ContentErrorCode.INVALID, "The call's deadline has passed.", "deadline"
-            )
-        entry.status = EntryStatus.PUBLISHED
-        entry.published_at = moment
-        entry.publish_at = None
-        if entry.first_published_at is None:
-            entry.first_published_at = moment
+        entry.submitted_at = datetime.now(UTC)
+        entry.updated_by = actor
         await entry.save()
-        await bump_content_version()
+        await record(actor, "entry.submitted", entry_id=entry.id)
     return entry
 
 
-async def save_topic(slug: str, names: Mapping[str, str], *, position: int = 0) -> Topic:
-    """Create a topic or rename it; `names` maps locale to the topic's name there."""
-    settings = get_settings()
-    unsupported = [loc for loc in names if loc not in settings.locales]
-    if unsupported:
-        raise ContentError.single(
-            ContentErrorCode.UNSUPPORTED_LOCALE,
-            f"Unsupported locale(s): {', '.join(unsupported)}.",
-            "names",
-        )
-    clean_slug = slug_from_title(slug)
+async def delete_entry(entry_id: int, *, actor: StaffUser | None = None) -> None:
+    """Drafts only: anything once public is archived instead, so its history stays."""
     async with in_transaction():
-        topic, _ = await Topic.get_or_create(slug=clean_slug, defaults={"position": position})
-        if topic.position != position:
-            topic.position = position
-            await topic.save(update_fields=["position"])
-        for locale, name in names.items():
-            await TopicTranslation.update_or_create(
-                topic=topic, locale=locale, defaults={"name": name.strip()}
+        entry = await lock_entry(entry_id)
+        require_can_edit(actor, entry)
+        if entry.status is not EntryStatus.DRAFT:
+            raise ContentError.single(
+                ContentErrorCode.INVALID_TRANSITION,
+                "Only drafts can be deleted; archive a published entry instead.",
+                "id",
             )
-        await bump_content_version()
-    return topic
+        title = await EntryTranslation.filter(entry_id=entry.id).values_list("title", flat=True)
+        await entry.delete()
+        await record(
+            actor, "entry.deleted", entry_id=entry_id, details={"titles": [str(t) for t in title]}
+        )
+
+
+async def restore_revision(
+    revision_id: int, *, actor: StaffUser | None = None, settings: Settings | None = None
+) -> Entry:
+    """Bring back an earlier revision's content as a new revision; the status is unchanged."""
+    revision = await Revision.get_or_none(id=revision_id)
+    if revision is None:
+        raise NotFound(f"There is no revision {revision_id}.")
+    settings = settings or get_settings()
+    entry_id: int = revision.entry_id  # type: ignore[attr-defined]
+    async with in_transaction():
+        entry = await lock_entry(entry_id)
+        require_can_edit(actor, entry)
+        existing = {tr.locale: tr for tr in await EntryTranslation.filter(entry_id=entry.id)}
+        # Topics deleted since the snapshot are left out rather than failing the restore.
+        still_there = await Topic.filter(slug__in=revision.snapshot["topics"]).values_list(
+            "slug", flat=True
+        )
+        patch = patch_from_snapshot(
+            revision.snapshot, set(existing), known_topics={str(s) for s in still_there}
+        )
+        _raise_if_invalid(_merged(entry, existing, patch), settings)
+        await _apply(entry, existing, patch, actor)
+        await save_revision(entry, actor, f"Restored revision {revision.number}")
+        await record(
+            actor, "entry.restored", entry_id=entry.id, details={"revision": revision.number}
+        )
+        if entry.status is EntryStatus.PUBLISHED:
+            await emit(ENTRY_UPDATED, entry_id=entry.id)
+            await bump_content_version()
+    return entry

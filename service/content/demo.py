@@ -20,16 +20,12 @@ from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
-from service.content.actions import (
-    EntryData,
-    TranslationData,
-    create_entry,
-    publish_entry,
-    save_topic,
-)
+from service.content.actions import EntryData, TranslationData, create_entry
 from service.content.enums import EntryKind
 from service.content.models import EntryTranslation, Topic, TopicTranslation
+from service.content.publishing import publish_entry
 from service.content.slugs import slug_from_title
+from service.content.topics import save_topic
 from service.settings import Settings, get_settings
 
 if TYPE_CHECKING:

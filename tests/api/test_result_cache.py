@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from service.content.actions import publish_entry
+from service.content.publishing import publish_entry
 from tests.factories import entry
 
 QUERY = "{ entries { edges { node { title } } } }"

@@ -1,0 +1,38 @@
+"""Who may change which entry. Checked in the domain, so the API and the CLI cannot differ.
+
+`actor=None` is the system itself (the CLI, the demo loader, the scheduler).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from service.content.enums import EntryStatus
+from service.errors import Forbidden
+from service.staff.enums import StaffRole
+
+if TYPE_CHECKING:
+    from service.content.models import Entry
+    from service.staff.models import StaffUser
+
+EDITORS = (StaffRole.EDITOR, StaffRole.ADMIN)
+
+
+def is_editor(actor: StaffUser | None) -> bool:
+    return actor is None or actor.role in EDITORS
+
+
+def require_editor(actor: StaffUser | None, doing: str) -> None:
+    if not is_editor(actor):
+        raise Forbidden(f"Only editors and admins may {doing}.")
+
+
+def require_can_edit(actor: StaffUser | None, entry: Entry) -> None:
+    """Editors edit anything; authors only their own drafts."""
+    if is_editor(actor):
+        return
+    assert actor is not None  # is_editor(None) is True
+    if entry.created_by_id != actor.id:  # type: ignore[attr-defined]
+        raise Forbidden("Authors may only change their own entries.")
+    if entry.status is not EntryStatus.DRAFT:
+        raise Forbidden("Authors may only change drafts; ask an editor.")

@@ -1,0 +1,92 @@
+"""Topics: created, renamed and deleted by editors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from tortoise.transactions import in_transaction
+
+from service.audit.log import record
+from service.content.actions import bump_content_version
+from service.content.errors import ContentError, ContentErrorCode, FieldError
+from service.content.models import Topic, TopicTranslation
+from service.content.permissions import require_editor
+from service.content.slugs import slug_from_title
+from service.errors import NotFound
+from service.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from service.staff.models import StaffUser
+
+MAX_NAME = 120
+
+
+def _name_errors(names: Mapping[str, str], settings: Settings) -> list[FieldError]:
+    errors = [
+        FieldError(ContentErrorCode.UNSUPPORTED_LOCALE, f"Unsupported locale {loc!r}.", "names")
+        for loc in names
+        if loc not in settings.locales
+    ]
+    errors += [
+        FieldError(ContentErrorCode.REQUIRED, f"The {loc} name is empty.", "names")
+        for loc, name in names.items()
+        if not name.strip()
+    ]
+    errors += [
+        FieldError(ContentErrorCode.TOO_LONG, f"A name has at most {MAX_NAME} characters.", "names")
+        for name in names.values()
+        if len(name.strip()) > MAX_NAME
+    ]
+    return errors
+
+
+async def save_topic(
+    slug: str,
+    names: Mapping[str, str],
+    *,
+    position: int | None = None,
+    actor: StaffUser | None = None,
+    settings: Settings | None = None,
+) -> Topic:
+    """Create a topic or rename it; `names` maps locale to the topic's name there."""
+    require_editor(actor, "manage topics")
+    settings = settings or get_settings()
+    clean_slug = slug_from_title(slug) if slug.strip() else ""
+    errors = _name_errors(names, settings)
+    if not clean_slug:
+        errors.append(FieldError(ContentErrorCode.REQUIRED, "A topic needs a slug.", "slug"))
+    if errors:
+        raise ContentError(errors)
+    async with in_transaction():
+        topic, created = await Topic.get_or_create(
+            slug=clean_slug, defaults={"position": position or 0}
+        )
+        if created and settings.default_locale not in names:
+            raise ContentError.single(
+                ContentErrorCode.REQUIRED,
+                f"A new topic needs a name in {settings.default_locale}.",
+                "names",
+            )
+        if position is not None and topic.position != position:
+            topic.position = position
+            await topic.save(update_fields=["position"])
+        for locale, name in names.items():
+            await TopicTranslation.update_or_create(
+                topic=topic, locale=locale, defaults={"name": name.strip()}
+            )
+        await record(actor, "topic.saved", target=f"topic:{topic.slug}", details=dict(names))
+        await bump_content_version()
+    return topic
+
+
+async def delete_topic(slug: str, *, actor: StaffUser | None = None) -> None:
+    """Entries keep their other topics; feeds and filters of this one go away."""
+    require_editor(actor, "manage topics")
+    async with in_transaction():
+        topic = await Topic.get_or_none(slug=slug)
+        if topic is None:
+            raise NotFound(f"There is no topic {slug!r}.")
+        await topic.delete()
+        await record(actor, "topic.deleted", target=f"topic:{slug}")
+        await bump_content_version()

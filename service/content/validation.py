@@ -1,0 +1,143 @@
+"""Rules an entry must satisfy whatever path it came in by: create, update or restore."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from service.content.enums import EntryKind
+from service.content.errors import ContentErrorCode, FieldError
+from service.content.inputs import EntryData
+from service.settings import Settings
+
+# Column sizes in service/content/models.py: refuse early with a clear error, not at the DB.
+MAX_LENGTHS = {
+    "cover_image_url": ("coverImageUrl", 500),
+    "organisers": ("organisers", 500),
+    "venue": ("venue", 300),
+    "online_url": ("onlineUrl", 500),
+    "registration_url": ("registrationUrl", 500),
+    "apply_url": ("applyUrl", 500),
+    "budget": ("budget", 200),
+}
+URL_FIELDS = {
+    "cover_image_url": "coverImageUrl",
+    "online_url": "onlineUrl",
+    "registration_url": "registrationUrl",
+    "apply_url": "applyUrl",
+}
+TIME_FIELDS = {
+    "starts_at": "startsAt",
+    "ends_at": "endsAt",
+    "opens_at": "opensAt",
+    "deadline": "deadline",
+}
+MAX_TITLE = 300
+MAX_SLUG = 120
+
+
+def is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def _translation_errors(data: EntryData, settings: Settings) -> list[FieldError]:
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for i, tr in enumerate(data.translations):
+        where = f"translations.{i}"
+        if tr.locale not in settings.locales:
+            errors.append(
+                FieldError(
+                    ContentErrorCode.UNSUPPORTED_LOCALE,
+                    f"Locale {tr.locale!r} is not one of {', '.join(settings.locales)}.",
+                    f"{where}.locale",
+                )
+            )
+        if tr.locale in seen:
+            errors.append(
+                FieldError(ContentErrorCode.INVALID, f"Locale {tr.locale!r} is given twice.", where)
+            )
+        seen.add(tr.locale)
+        if not tr.title.strip():
+            errors.append(
+                FieldError(ContentErrorCode.REQUIRED, "A title is required.", f"{where}.title")
+            )
+        elif len(tr.title.strip()) > MAX_TITLE:
+            errors.append(
+                FieldError(
+                    ContentErrorCode.TOO_LONG,
+                    f"A title has at most {MAX_TITLE} characters.",
+                    f"{where}.title",
+                )
+            )
+        if tr.slug is not None and len(tr.slug) > MAX_SLUG:
+            errors.append(
+                FieldError(
+                    ContentErrorCode.TOO_LONG,
+                    f"A slug has at most {MAX_SLUG} characters.",
+                    f"{where}.slug",
+                )
+            )
+    if settings.default_locale not in seen:
+        errors.append(
+            FieldError(
+                ContentErrorCode.REQUIRED,
+                f"A translation in the default locale ({settings.default_locale}) is required.",
+                "translations",
+            )
+        )
+    return errors
+
+
+def _kind_errors(data: EntryData) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if data.kind is EntryKind.EVENT:
+        if data.starts_at is None:
+            errors.append(
+                FieldError(ContentErrorCode.REQUIRED, "An event needs a start.", "startsAt")
+            )
+        elif data.ends_at is not None and data.ends_at < data.starts_at:
+            errors.append(
+                FieldError(
+                    ContentErrorCode.INVALID, "An event cannot end before it starts.", "endsAt"
+                )
+            )
+    if data.kind is EntryKind.CALL:
+        if data.deadline is None:
+            errors.append(
+                FieldError(ContentErrorCode.REQUIRED, "A call needs a deadline.", "deadline")
+            )
+        elif data.opens_at is not None and data.opens_at > data.deadline:
+            errors.append(
+                FieldError(
+                    ContentErrorCode.INVALID, "A call cannot open after its deadline.", "opensAt"
+                )
+            )
+    return errors
+
+
+def validate_entry(data: EntryData, settings: Settings) -> list[FieldError]:
+    """Every problem at once, so an editor fixes the form in one go."""
+    errors = _translation_errors(data, settings)
+    naive = [
+        FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", name)
+        for attr, name in TIME_FIELDS.items()
+        if isinstance(value := getattr(data, attr), datetime) and value.tzinfo is None
+    ]
+    errors += naive
+    if not naive:  # comparing naive with aware times would raise
+        errors += _kind_errors(data)
+    for attr, (name, limit) in MAX_LENGTHS.items():
+        value = getattr(data, attr)
+        if value is not None and len(value) > limit:
+            errors.append(
+                FieldError(ContentErrorCode.TOO_LONG, f"At most {limit} characters.", name)
+            )
+    for attr, name in URL_FIELDS.items():
+        value = getattr(data, attr)
+        if value is not None and not is_web_url(value):
+            errors.append(
+                FieldError(ContentErrorCode.INVALID, "Give an http:// or https:// address.", name)
+            )
+    return errors

@@ -1,0 +1,17 @@
+"""Announcing changes to the workers, inside the transaction that makes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.outbox.models import OutboxEvent
+
+ENTRY_PUBLISHED = "entry.published"
+ENTRY_UNPUBLISHED = "entry.unpublished"
+ENTRY_UPDATED = "entry.updated"
+ENTRY_ARCHIVED = "entry.archived"
+
+
+async def emit(topic: str, **payload: Any) -> OutboxEvent:
+    """Call inside the change's transaction: the event exists exactly when the change does."""
+    return await OutboxEvent.create(topic=topic, payload=payload)

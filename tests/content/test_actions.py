@@ -194,7 +194,7 @@ async def test_concurrent_updates_from_the_same_version_one_wins(db: None) -> No
                 expected_updated_at=opened,
             )
         except ContentError as exc:
-            return exc.errors[0].code.value
+            return str(exc.errors[0].code.value)
         return "OK"
 
     outcomes = await asyncio.gather(save("A"), save("B"))

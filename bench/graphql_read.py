@@ -28,12 +28,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import math
 import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -41,11 +43,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
@@ -236,15 +239,32 @@ def _sentence(rng: random.Random, words: Sequence[str], count: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+# The domain functions move as the content package grows; look them up where they live now.
+DOMAIN_MODULES = (
+    "service.content.inputs",
+    "service.content.publishing",
+    "service.content.topics",
+    "service.content.actions",
+)
+
+
+def domain(name: str) -> Any:
+    """service.content's `name`, from the first module that defines it."""
+    for module_name in DOMAIN_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise ImportError(f"no {name} in {', '.join(DOMAIN_MODULES)}")
+
+
 async def load_content(entries: int) -> tuple[str, int]:
     """Demo content (if the module is there) plus `entries` synthetic published entries."""
-    from service.content.actions import (
-        EntryData,
-        TranslationData,
-        create_entry,
-        publish_entry,
-        save_topic,
-    )
+    entry_data, translation_data = domain("EntryData"), domain("TranslationData")
+    create_entry, publish_entry = domain("create_entry"), domain("publish_entry")
+    save_topic = domain("save_topic")
     from service.content.enums import EntryKind
     from service.content.models import Entry
     from service.db import orm
@@ -276,16 +296,16 @@ async def load_content(entries: int) -> tuple[str, int]:
             place = PLACES[i % len(PLACES)]
             sq_title = f"{_sentence(rng, SQ_WORDS, 6)[:-1]} në {place} ({i + 1})"
             en_title = f"{_sentence(rng, EN_WORDS, 6)[:-1]} in {place} ({i + 1})"
-            data = EntryData(
+            data = entry_data(
                 kind=kind,
                 translations=[
-                    TranslationData(
+                    translation_data(
                         locale="sq",
                         title=sq_title,
                         summary=_sentence(rng, SQ_WORDS, 30),
                         body=f"<p>{_sentence(rng, SQ_WORDS, 120)}</p>",
                     ),
-                    TranslationData(
+                    translation_data(
                         locale="en",
                         title=en_title,
                         summary=_sentence(rng, EN_WORDS, 30),
@@ -558,6 +578,15 @@ def build_targets(db_url: str, redis_url: str) -> list[Target]:
     return targets
 
 
+def versions() -> str:
+    names = ("strawberry-graphql", "graphql-core", "tortoise-orm", "asyncpg", "uvicorn", "uvloop")
+    found = []
+    for name in names:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found.append(f"{name} {metadata.version(name)}")
+    return f"Python {sys.version.split()[0]}, " + ", ".join(found)
+
+
 def print_table(targets: Sequence[Target], rounds: int) -> None:
     suffix = f" (median of {rounds} rounds)" if rounds > 1 else ""
     print(f"\n{'server':<20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}{suffix}")
@@ -579,6 +608,7 @@ async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
     elif client == "wrk" and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk), use --client httpx")
 
+    print(versions())
     db_url = database_url(args.pg, name)
     await create_database(args.pg, name)
     created.append(name)
@@ -637,6 +667,10 @@ async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
 async def run(args: argparse.Namespace) -> int:
     name = f"buletin_bench_{secrets.token_hex(5)}"
     created: list[str] = []
+    task = asyncio.current_task()
+    if task is not None:
+        # SIGTERM cleans up like Ctrl-C does (asyncio.run turns SIGINT into a cancellation).
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     try:
         return await bench(args, name, created)
     finally:
@@ -669,7 +703,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         return asyncio.run(run(args))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         print("interrupted", file=sys.stderr)
         return 130
 

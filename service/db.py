@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
@@ -21,9 +22,27 @@ MODEL_MODULES = [
 APP_LABEL = "buletin"
 
 
+async def _rollback_if_needed(connection: Any) -> None:
+    """asyncpg's default pool reset costs a round trip on every release (~0.2 ms a query).
+
+    Buletin never leaves session state behind (no LISTEN, advisory locks, SET or open
+    cursors), so the only thing to undo is a transaction a failure left open.
+    """
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
+def connection_config(database_url: str) -> str | dict[str, Any]:
+    config = expand_db_url(database_url)
+    if config["engine"] != "tortoise.backends.asyncpg":
+        return database_url
+    config["credentials"]["reset"] = _rollback_if_needed
+    return config
+
+
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": settings.database_url},
+        "connections": {"default": connection_config(settings.database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

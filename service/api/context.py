@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import strawberry
 
-from service.api.content.loaders import ContentLoaders
+from service.api.loaders import Loaders
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -22,7 +22,7 @@ class Context:
     request: Request
     response: Response
     settings: Settings
-    loaders: ContentLoaders = field(default_factory=ContentLoaders)
+    loaders: Loaders = field(default_factory=Loaders)
     # One clock per request, so "upcoming" and "open" agree across every field.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Set by the extension that sees the operation run; only queries may be cached.

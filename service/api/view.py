@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -43,6 +43,10 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.settings = settings
         self.cache = cache
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: a twentieth of json.dumps' time on a page of entries (bench/graphql_read.py).
+        return orjson.dumps(data)
 
     async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
         context = Context(request=request, response=response, settings=self.settings)
@@ -155,15 +159,15 @@ class GraphQLView(GraphQL[Context, None]):
             raw: dict[str, Any] = dict(request.query_params)
             if "variables" in raw:
                 try:
-                    raw["variables"] = json.loads(raw["variables"])
-                except json.JSONDecodeError:
+                    raw["variables"] = orjson.loads(raw["variables"])
+                except orjson.JSONDecodeError:
                     return None
         elif request.method == "POST":
             if "application/json" not in request.headers.get("content-type", ""):
                 return None
             try:
-                raw = json.loads(await request.body())
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                raw = orjson.loads(await request.body())
+            except orjson.JSONDecodeError:
                 return None
         else:
             return None

@@ -34,13 +34,6 @@ class EntryFilter:
 
 
 @dataclass(frozen=True)
-class Page:
-    entries: list[Entry]
-    cursors: list[str]
-    has_next: bool
-
-
-@dataclass(frozen=True)
 class _Order:
     """Keyset order: newest first by default, soonest first for what is still ahead."""
 
@@ -104,6 +97,85 @@ def decode_cursor(cursor: str) -> tuple[datetime | None, int]:
     return _as_utc(moment), entry_id
 
 
+# The read path builds plain records from values(): no model instances on the hot path.
+ENTRY_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "publish_at",
+    "published_at",
+    "first_published_at",
+    "updated_at",
+    "cover_image_url",
+    "organisers",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "registration_url",
+    "opens_at",
+    "deadline",
+    "apply_url",
+    "budget",
+    "created_by_id",
+    "updated_by_id",
+    "submitted_at",
+)
+
+
+@dataclass(slots=True)
+class EntryRecord:
+    id: int
+    kind: EntryKind
+    status: EntryStatus
+    publish_at: datetime | None
+    published_at: datetime | None
+    first_published_at: datetime | None
+    updated_at: datetime
+    cover_image_url: str | None
+    organisers: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    venue: str | None
+    online_url: str | None
+    registration_url: str | None
+    opens_at: datetime | None
+    deadline: datetime | None
+    apply_url: str | None
+    budget: str | None
+    created_by_id: int | None
+    updated_by_id: int | None
+    submitted_at: datetime | None
+
+
+@dataclass(slots=True)
+class TranslationRecord:
+    locale: str
+    title: str
+    slug: str
+    summary: str
+    body_html: str = ""
+    eligibility: str | None = None
+
+
+@dataclass(slots=True)
+class TopicRecord:
+    slug: str
+    position: int
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[EntryRecord]
+    cursors: list[str]
+    has_next: bool
+
+
+async def _records(qs: QuerySet[Entry]) -> list[EntryRecord]:
+    return [EntryRecord(**row) for row in await qs.values(*ENTRY_COLUMNS)]
+
+
 def _filtered(flt: EntryFilter, now: datetime) -> QuerySet[Entry]:
     qs = Entry.filter(status__in=flt.statuses)
     if flt.kinds:
@@ -135,11 +207,19 @@ async def list_entries(flt: EntryFilter, *, first: int, after: str | None, now: 
         tie: dict[str, Any] = {order.key: value, f"id__{op}": last_id}
         qs = qs.filter(Q(**beyond) | Q(**tie))
     direction = "" if order.ascending else "-"
-    rows = await qs.order_by(f"{direction}{order.key}", f"{direction}id").limit(first + 1)
+    qs = qs.order_by(f"{direction}{order.key}", f"{direction}id").limit(first + 1)
+    rows = await _records(qs)
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [encode_cursor(getattr(row, order.key), row.id) for row in rows]
+    cursors = [encode_cursor(_sort_value(row, order.key), row.id) for row in rows]
     return Page(entries=rows, cursors=cursors, has_next=has_next)
+
+
+def _sort_value(row: EntryRecord, key: str) -> datetime | None:
+    if key == "sort_date":
+        return row.starts_at or row.deadline
+    value: datetime | None = getattr(row, key)
+    return value
 
 
 async def count_entries(flt: EntryFilter, *, now: datetime) -> int:
@@ -148,7 +228,7 @@ async def count_entries(flt: EntryFilter, *, now: datetime) -> int:
 
 async def find_by_slug(
     slug: str, locale: str, *, statuses: Sequence[EntryStatus] = PUBLIC_STATUSES
-) -> Entry | None:
+) -> EntryRecord | None:
     """The entry with this slug, preferring a match in `locale` (slugs are unique per locale)."""
     matches = await EntryTranslation.filter(
         slug=slug, entry__status__in=list(statuses)
@@ -156,37 +236,56 @@ async def find_by_slug(
     if not matches:
         return None
     entry_id = next((eid for eid, loc in matches if loc == locale), matches[0][0])
-    return await Entry.get_or_none(id=entry_id)
+    return await find_by_id(entry_id, statuses=statuses)
 
 
 async def find_by_id(
     entry_id: int, *, statuses: Sequence[EntryStatus] = PUBLIC_STATUSES
-) -> Entry | None:
-    return await Entry.get_or_none(id=entry_id, status__in=list(statuses))
+) -> EntryRecord | None:
+    found = await _records(Entry.filter(id=entry_id, status__in=list(statuses)))
+    return found[0] if found else None
 
 
-async def translations_by_entry(entry_ids: Sequence[int]) -> dict[int, list[EntryTranslation]]:
-    found: dict[int, list[EntryTranslation]] = defaultdict(list)
-    for tr in await EntryTranslation.filter(entry_id__in=list(entry_ids)):
-        found[tr.entry_id].append(tr)  # type: ignore[attr-defined]
+async def translations_by_entry(
+    entry_ids: Sequence[int], *, with_body: bool = True
+) -> dict[int, list[TranslationRecord]]:
+    """All translations of these entries; without the (large) bodies when a list skips them."""
+    columns = ["entry_id", "locale", "title", "slug", "summary"]
+    if with_body:
+        columns += ["body_html", "eligibility"]
+    found: dict[int, list[TranslationRecord]] = defaultdict(list)
+    for row in await EntryTranslation.filter(entry_id__in=list(entry_ids)).values(*columns):
+        found[row.pop("entry_id")].append(TranslationRecord(**row))
     return found
 
 
-async def topics_by_entry(entry_ids: Sequence[int]) -> dict[int, list[Topic]]:
-    """Topics of each entry, in topic order, with `translations` prefetched: two statements."""
-    links = await Entry.filter(id__in=list(entry_ids)).values_list("id", "topics__id")
-    topic_ids = {tid for _, tid in links if tid is not None}
-    topics = {
-        t.id: t for t in await Topic.filter(id__in=topic_ids).prefetch_related("translations")
+async def topics_by_entry(entry_ids: Sequence[int]) -> dict[int, list[TopicRecord]]:
+    """Topics of each entry with their names in every locale, in topic order: one statement."""
+    rows = await Entry.filter(id__in=list(entry_ids), topics__id__isnull=False).values_list(
+        "id",
+        "topics__slug",
+        "topics__position",
+        "topics__translations__locale",
+        "topics__translations__name",
+    )
+    by_entry: dict[int, dict[str, TopicRecord]] = defaultdict(dict)
+    for entry_id, slug, position, locale, name in rows:
+        topic = by_entry[entry_id].setdefault(slug, TopicRecord(slug, position, {}))
+        if locale is not None:
+            topic.names[locale] = name
+    return {
+        entry_id: sorted(topics.values(), key=lambda t: (t.position, t.slug))
+        for entry_id, topics in by_entry.items()
     }
-    found: dict[int, list[Topic]] = defaultdict(list)
-    for entry_id, topic_id in links:
-        if topic_id is not None:
-            found[entry_id].append(topics[topic_id])
-    for entry_topics in found.values():
-        entry_topics.sort(key=lambda t: (t.position, t.slug))
-    return found
 
 
-async def all_topics() -> list[Topic]:
-    return await Topic.all().prefetch_related("translations")
+async def all_topics() -> list[TopicRecord]:
+    rows = await Topic.all().values_list(
+        "slug", "position", "translations__locale", "translations__name"
+    )
+    topics: dict[str, TopicRecord] = {}
+    for slug, position, locale, name in rows:
+        topic = topics.setdefault(slug, TopicRecord(slug, position, {}))
+        if locale is not None:
+            topic.names[locale] = name
+    return sorted(topics.values(), key=lambda t: (t.position, t.slug))

@@ -15,11 +15,12 @@ from service.api.content.types import (
 )
 from service.api.context import Info
 from service.api.errors import ApiError, ErrorCode, bad_input
+from service.api.selection import selected_names
 from service.content import queries
 from service.content.enums import EntryKind
 from service.content.errors import ContentError
 from service.content.locales import check_locale
-from service.content.models import Entry as EntryRow
+from service.content.queries import EntryRecord
 
 
 @strawberry.input(name="EntryFilter")
@@ -80,14 +81,20 @@ def served_locale(info: Info, locale: str | None) -> str:
 
 
 async def build_entries(
-    info: Info, rows: list[EntryRow], locale: str
+    info: Info, rows: list[EntryRecord], locale: str
 ) -> list[NewsArticle | Event | OpenCall]:
+    """One statement for the translations, one for the topics if asked: whatever the count."""
     settings = info.context.settings
-    translations = await info.context.loaders.translations.load_many([row.id for row in rows])
+    wanted = selected_names(info)
+    ids = [row.id for row in rows]
+    translations = await queries.translations_by_entry(
+        ids, with_body=bool(wanted & {"body", "eligibility"})
+    )
+    topics = await queries.topics_by_entry(ids) if "topics" in wanted else {}
     return [
-        entry_of(row, trs, locale, settings)
-        for row, trs in zip(rows, translations, strict=True)
-        if trs  # an entry with no translation at all has nothing to show
+        entry_of(row, translations[row.id], topics.get(row.id, []), locale, settings)
+        for row in rows
+        if translations.get(row.id)  # an entry with no translation has nothing to show
     ]
 
 

@@ -12,9 +12,7 @@ from service.content.enums import EntryKind, EntryStatus
 from service.content.locales import pick, sorted_locales
 
 if TYPE_CHECKING:
-    from service.content.models import Entry as EntryRow
-    from service.content.models import EntryTranslation as TranslationRow
-    from service.content.models import Topic as TopicRow
+    from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
     from service.settings import Settings
 
 # Registered in place: the domain enums are the GraphQL enums (values NEWS, EVENT, CALL).
@@ -53,12 +51,10 @@ class EntryBase:
     cover_image_url: str | None
     organisers: str | None
     translations: list[EntryTranslationRef]
+    # Loaded with the page and resolved as plain data: an async resolver per entry costs
+    # more than the whole database read (bench/graphql_read.py).
+    topics: list[Topic]
     entry_id: strawberry.Private[int]
-
-    @strawberry.field
-    async def topics(self, info: Info) -> list[Topic]:
-        rows = await info.context.loaders.topics.load(self.entry_id)
-        return [topic_of(row, self.locale, info.context.settings) for row in rows]
 
 
 @strawberry.type
@@ -103,17 +99,21 @@ class _CommonFields(TypedDict):
     cover_image_url: str | None
     organisers: str | None
     translations: list[EntryTranslationRef]
+    topics: list[Topic]
     entry_id: int
 
 
-def topic_of(row: TopicRow, locale: str, settings: Settings) -> Topic:
-    names = {tr.locale: tr.name for tr in row.translations}
-    served = pick({loc: loc for loc in names}, locale, settings) or locale
-    return Topic(slug=row.slug, name=names.get(served, row.slug), locale=served)
+def topic_of(row: TopicRecord, locale: str, settings: Settings) -> Topic:
+    served = pick({loc: loc for loc in row.names}, locale, settings) or locale
+    return Topic(slug=row.slug, name=row.names.get(served, row.slug), locale=served)
 
 
 def entry_of(
-    row: EntryRow, translations: list[TranslationRow], locale: str, settings: Settings
+    row: EntryRecord,
+    translations: list[TranslationRecord],
+    topics: list[TopicRecord],
+    locale: str,
+    settings: Settings,
 ) -> NewsArticle | Event | OpenCall:
     """The GraphQL object for one entry in `locale`, falling back as DESIGN §3 says."""
     by_locale = {tr.locale: tr for tr in translations}
@@ -145,6 +145,7 @@ def entry_of(
             EntryTranslationRef(locale=loc, slug=by_locale[loc].slug, title=by_locale[loc].title)
             for loc in sorted_locales(by_locale, settings)
         ],
+        "topics": [topic_of(topic, tr.locale, settings) for topic in topics],
         "entry_id": row.id,
     }
     if row.kind is EntryKind.EVENT:

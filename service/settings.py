@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+
+# Tortoise's init writes its own TIMEZONE (UTC) into os.environ. The organisation's zone is
+# what the process was started with, so read that variable as it was before any ORM ran.
+_TIMEZONE_AT_START = os.environ.get("TIMEZONE")
+
+
+class _EnvAsStarted(EnvSettingsSource):
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        env = dict(super()._load_env_vars())
+        key = "TIMEZONE" if self.case_sensitive else "timezone"
+        env.pop(key, None)
+        if _TIMEZONE_AT_START:
+            env[key] = _TIMEZONE_AT_START
+        return env
 
 
 class Settings(BaseSettings):
@@ -41,6 +63,35 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
+
+    # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
+    session_ttl_hours: int = Field(default=14 * 24, ge=1)
+    # Failed sign-ins allowed per account and per client address within the window (Redis).
+    login_max_account_failures: int = Field(default=5, ge=1)
+    login_max_address_failures: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    login_throttle_prefix: str = "buletin:login-fail"
+    # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory profile). Tests lower it;
+    # stored hashes made with other costs are upgraded at the owner's next sign-in.
+    password_time_cost: int = Field(default=3, ge=1)
+    password_memory_kib: int = Field(default=64 * 1024, ge=1024)
+    min_password_length: int = Field(default=12, ge=8)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            _EnvAsStarted(settings_cls),
+            dotenv_settings,
+            file_secret_settings,
+        )
 
     @field_validator("locales", mode="before")
     @classmethod

@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.expressions import F, Q, Subquery
-from tortoise.functions import Coalesce
-from tortoise.queryset import QuerySet
-
 from service.content.enums import EntryKind, EntryStatus
 from service.content.errors import ContentError, ContentErrorCode
-from service.content.models import Entry, EntryTranslation, Topic
+from service.content.models import EntryTranslation, Topic
+from service.content.sql import Statement, statement, to_datetime
 
 PUBLIC_STATUSES = (EntryStatus.PUBLISHED,)
 
@@ -52,21 +49,22 @@ def _order_for(flt: EntryFilter) -> _Order:
     return _Order("sort_date", ascending=ahead)
 
 
-def _time_condition(flt: EntryFilter, now: datetime) -> Q | None:
-    parts: list[Q] = []
+def _time_condition(flt: EntryFilter, now: datetime, sql: Statement) -> str | None:
+    parts: list[str] = []
     if flt.upcoming is not None:
-        not_over = Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
-        parts.append(Q(kind=EntryKind.EVENT) & (not_over if flt.upcoming else ~not_over))
+        t = sql.param(now)
+        not_over = f"(e.ends_at >= {t} OR (e.ends_at IS NULL AND e.starts_at >= {t}))"
+        kind = sql.param(EntryKind.EVENT.value)
+        parts.append(f"(e.kind = {kind} AND {'' if flt.upcoming else 'NOT '}{not_over})")
     if flt.open is not None:
-        is_open = Q(deadline__gte=now) & (Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        closed = Q(deadline__lt=now)
-        parts.append(Q(kind=EntryKind.CALL) & (is_open if flt.open else closed))
-    if not parts:
-        return None
-    combined = parts[0]
-    for part in parts[1:]:
-        combined = combined | part
-    return combined
+        t = sql.param(now)
+        kind = sql.param(EntryKind.CALL.value)
+        if flt.open:
+            state = f"e.deadline >= {t} AND (e.opens_at IS NULL OR e.opens_at <= {t})"
+        else:
+            state = f"e.deadline < {t}"
+        parts.append(f"(e.kind = {kind} AND {state})")
+    return f"({' OR '.join(parts)})" if parts else None
 
 
 def _as_utc(value: datetime | str | None) -> datetime | None:
@@ -97,7 +95,6 @@ def decode_cursor(cursor: str) -> tuple[datetime | None, int]:
     return _as_utc(moment), entry_id
 
 
-# The read path builds plain records from values(): no model instances on the hot path.
 ENTRY_COLUMNS = (
     "id",
     "kind",
@@ -121,6 +118,18 @@ ENTRY_COLUMNS = (
     "updated_by_id",
     "submitted_at",
 )
+_TIME_COLUMNS = (
+    "publish_at",
+    "published_at",
+    "first_published_at",
+    "updated_at",
+    "starts_at",
+    "ends_at",
+    "opens_at",
+    "deadline",
+    "submitted_at",
+)
+_SELECT_ENTRY = ", ".join(f"e.{column}" for column in ENTRY_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -172,47 +181,55 @@ class Page:
     has_next: bool
 
 
-async def _records(qs: QuerySet[Entry]) -> list[EntryRecord]:
-    return [EntryRecord(**row) for row in await qs.values(*ENTRY_COLUMNS)]
+def _record(row: dict[str, Any]) -> EntryRecord:
+    for column in _TIME_COLUMNS:
+        row[column] = to_datetime(row[column])
+    row["kind"] = EntryKind(row["kind"])
+    row["status"] = EntryStatus(row["status"])
+    return EntryRecord(**row)
 
 
-def _filtered(flt: EntryFilter, now: datetime) -> QuerySet[Entry]:
-    qs = Entry.filter(status__in=flt.statuses)
+def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:
+    conditions = [sql.is_in("e.status", [s.value for s in flt.statuses])]
     if flt.kinds:
-        qs = qs.filter(kind__in=flt.kinds)
+        conditions.append(sql.is_in("e.kind", [k.value for k in flt.kinds]))
     if flt.topics:
-        tagged = Entry.filter(topics__slug__in=flt.topics).values("id")
-        qs = qs.filter(id__in=Subquery(tagged))
+        conditions.append(
+            "e.id IN (SELECT et.entry_id FROM entry_topic et JOIN topic t ON t.id = et.topic_id"
+            f" WHERE {sql.is_in('t.slug', flt.topics)})"
+        )
     if flt.search and flt.search.strip():
         term = flt.search.strip()
-        matching = EntryTranslation.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body_html__icontains=term)
-        ).values("entry_id")
-        qs = qs.filter(id__in=Subquery(matching))
-    condition = _time_condition(flt, now)
-    if condition is not None:
-        qs = qs.filter(condition)
-    return qs
+        matches = " OR ".join(
+            sql.contains(f"tr.{column}", term) for column in ("title", "summary", "body_html")
+        )
+        conditions.append(f"e.id IN (SELECT tr.entry_id FROM entry_translation tr WHERE {matches})")
+    timed = _time_condition(flt, now, sql)
+    if timed is not None:
+        conditions.append(timed)
+    return " AND ".join(conditions)
+
+
+_SORT_SQL = {"published_at": "e.published_at", "sort_date": "COALESCE(e.starts_at, e.deadline)"}
 
 
 async def list_entries(flt: EntryFilter, *, first: int, after: str | None, now: datetime) -> Page:
     order = _order_for(flt)
-    qs = _filtered(flt, now)
-    if order.key == "sort_date":
-        qs = qs.annotate(sort_date=Coalesce("starts_at", F("deadline")))
+    key = _SORT_SQL[order.key]
+    sql = statement()
+    where = _where(flt, now, sql)
+    direction, op = ("ASC", ">") if order.ascending else ("DESC", "<")
     if after is not None:
         value, last_id = decode_cursor(after)
-        op = "gt" if order.ascending else "lt"
-        beyond: dict[str, Any] = {f"{order.key}__{op}": value}
-        tie: dict[str, Any] = {order.key: value, f"id__{op}": last_id}
-        qs = qs.filter(Q(**beyond) | Q(**tie))
-    direction = "" if order.ascending else "-"
-    qs = qs.order_by(f"{direction}{order.key}", f"{direction}id").limit(first + 1)
-    rows = await _records(qs)
-    has_next = len(rows) > first
-    rows = rows[:first]
-    cursors = [encode_cursor(_sort_value(row, order.key), row.id) for row in rows]
-    return Page(entries=rows, cursors=cursors, has_next=has_next)
+        v = sql.param(value)
+        where += f" AND ({key} {op} {v} OR ({key} = {v} AND e.id {op} {sql.param(last_id)}))"
+    rows = await sql.rows(
+        f"SELECT {_SELECT_ENTRY} FROM entry e WHERE {where}"
+        f" ORDER BY {key} {direction}, e.id {direction} LIMIT {int(first) + 1}"
+    )
+    records = [_record(row) for row in rows[:first]]
+    cursors = [encode_cursor(_sort_value(r, order.key), r.id) for r in records]
+    return Page(entries=records, cursors=cursors, has_next=len(rows) > first)
 
 
 def _sort_value(row: EntryRecord, key: str) -> datetime | None:
@@ -223,7 +240,9 @@ def _sort_value(row: EntryRecord, key: str) -> datetime | None:
 
 
 async def count_entries(flt: EntryFilter, *, now: datetime) -> int:
-    return await _filtered(flt, now).count()
+    sql = statement()
+    rows = await sql.rows(f"SELECT COUNT(*) AS n FROM entry e WHERE {_where(flt, now, sql)}")
+    return int(rows[0]["n"])
 
 
 async def find_by_slug(
@@ -242,37 +261,47 @@ async def find_by_slug(
 async def find_by_id(
     entry_id: int, *, statuses: Sequence[EntryStatus] = PUBLIC_STATUSES
 ) -> EntryRecord | None:
-    found = await _records(Entry.filter(id=entry_id, status__in=list(statuses)))
-    return found[0] if found else None
+    sql = statement()
+    rows = await sql.rows(
+        f"SELECT {_SELECT_ENTRY} FROM entry e WHERE e.id = {sql.param(entry_id)}"
+        f" AND {sql.is_in('e.status', [s.value for s in statuses])}"
+    )
+    return _record(rows[0]) if rows else None
 
 
 async def translations_by_entry(
     entry_ids: Sequence[int], *, with_body: bool = True
 ) -> dict[int, list[TranslationRecord]]:
     """All translations of these entries; without the (large) bodies when a list skips them."""
-    columns = ["entry_id", "locale", "title", "slug", "summary"]
+    sql = statement()
+    columns = "entry_id, locale, title, slug, summary"
     if with_body:
-        columns += ["body_html", "eligibility"]
+        columns += ", body_html, eligibility"
+    rows = await sql.rows(
+        f"SELECT {columns} FROM entry_translation WHERE {sql.is_in('entry_id', entry_ids)}"
+    )
     found: dict[int, list[TranslationRecord]] = defaultdict(list)
-    for row in await EntryTranslation.filter(entry_id__in=list(entry_ids)).values(*columns):
+    for row in rows:
         found[row.pop("entry_id")].append(TranslationRecord(**row))
     return found
 
 
 async def topics_by_entry(entry_ids: Sequence[int]) -> dict[int, list[TopicRecord]]:
     """Topics of each entry with their names in every locale, in topic order: one statement."""
-    rows = await Entry.filter(id__in=list(entry_ids), topics__id__isnull=False).values_list(
-        "id",
-        "topics__slug",
-        "topics__position",
-        "topics__translations__locale",
-        "topics__translations__name",
+    sql = statement()
+    rows = await sql.rows(
+        "SELECT et.entry_id, t.slug, t.position, tt.locale, tt.name FROM entry_topic et"
+        " JOIN topic t ON t.id = et.topic_id"
+        " LEFT JOIN topic_translation tt ON tt.topic_id = t.id"
+        f" WHERE {sql.is_in('et.entry_id', entry_ids)}"
     )
     by_entry: dict[int, dict[str, TopicRecord]] = defaultdict(dict)
-    for entry_id, slug, position, locale, name in rows:
-        topic = by_entry[entry_id].setdefault(slug, TopicRecord(slug, position, {}))
-        if locale is not None:
-            topic.names[locale] = name
+    for row in rows:
+        topic = by_entry[row["entry_id"]].setdefault(
+            row["slug"], TopicRecord(row["slug"], row["position"], {})
+        )
+        if row["locale"] is not None:
+            topic.names[row["locale"]] = row["name"]
     return {
         entry_id: sorted(topics.values(), key=lambda t: (t.position, t.slug))
         for entry_id, topics in by_entry.items()

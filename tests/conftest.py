@@ -17,8 +17,10 @@ import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from tortoise import Tortoise
+from tortoise.context import get_current_context
 
 from service.app import create_app
 from service.db import apply_migrations
@@ -101,6 +103,11 @@ def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
         "SECRET_KEY": "test-secret-key",
         "DEBUG": "0",
         "FRONTEND_URL": "https://example.org/{locale}/{kind}/{slug}",
+        # Cheap argon2 (tests hash a lot; tests/staff checks the production defaults) and
+        # throttle keys of this run only: CI shares its Redis with other runs.
+        "PASSWORD_TIME_COST": "1",
+        "PASSWORD_MEMORY_KIB": "1024",
+        "LOGIN_THROTTLE_PREFIX": f"buletin-test-{secrets.token_hex(6)}:login-fail",
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
@@ -125,6 +132,12 @@ async def app(settings: Settings) -> AsyncIterator[Starlette]:
 @pytest.fixture
 async def db(app: Starlette) -> None:
     """Each test that touches the database starts with no content."""
+    # Tortoise 1.x binds every model's base query to the dialect of the context initialised
+    # last, so a test that opened a SQLite context (tests/db) would leave `?` placeholders
+    # behind for PostgreSQL: bind them back to the app's database.
+    ctx = get_current_context()
+    if ctx is not None and ctx.apps is not None:
+        ctx.apps._build_initial_querysets()
     conn = Tortoise.get_connection("default")
     if conn.capabilities.dialect == "postgres":
         await conn.execute_script(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
@@ -133,6 +146,12 @@ async def db(app: Starlette) -> None:
             await conn.execute_script(f"DELETE FROM {table}")
     # Cached answers from the previous test must not outlive its data.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
+    # Nor may its failed sign-ins lock this test out.
+    redis: Redis = app.state.redis
+    prefix = app.state.settings.login_throttle_prefix
+    stale = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
+    if stale:
+        await redis.delete(*stale)
 
 
 @pytest.fixture

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from redis.asyncio import Redis
 
 from service.content.actions import EntryData, TranslationData, create_entry
 from service.content.enums import EntryKind
 from service.content.models import Entry
 from service.content.publishing import publish_entry
 from service.content.topics import save_topic
+from service.settings import get_settings
+from service.staff.actions import create_staff, login
+from service.staff.enums import StaffRole
+from service.staff.models import StaffSession, StaffUser
+from service.staff.throttle import LoginThrottle
+from service.staff.tokens import token_digest
 
 
 def days(n: float) -> timedelta:
@@ -71,3 +79,49 @@ async def gql(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+async def staff(
+    role: StaffRole = StaffRole.EDITOR,
+    email: str | None = None,
+    *,
+    name: str | None = None,
+    password: str = PASSWORD,
+    locale: str = "sq",
+) -> StaffUser:
+    """A staff account made with `create_staff`, as `buletin createstaff` makes one."""
+    number = next(_numbers)
+    return await create_staff(
+        email or f"{role.value}{number}@example.org",
+        name or f"{role.value.title()} {number}",
+        role,
+        password,
+        locale=locale,
+    )
+
+
+async def token_for(member: StaffUser, password: str = PASSWORD) -> str:
+    """A session token from the `login` action, throttled like any sign-in."""
+    settings = get_settings()
+    assert settings.redis_url is not None
+    async with Redis.from_url(settings.redis_url) as redis:
+        throttle = LoginThrottle.from_settings(redis, settings)
+        result = await login(member.email, password, address="factory", throttle=throttle)
+    return result.token
+
+
+async def expired_token_for(member: StaffUser) -> str:
+    """A session token that expired a minute ago."""
+    token = await token_for(member)
+    await StaffSession.filter(token_hash=token_digest(token)).update(
+        expires_at=now() - timedelta(minutes=1)
+    )
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

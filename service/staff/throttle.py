@@ -1,0 +1,73 @@
+"""Failed sign-ins counted in Redis, per client address and per account, shared by every process.
+
+Each attempt is counted *before* the password is checked, in one atomic script, so a
+burst of parallel guesses cannot all slip past a check-then-count race; a successful
+sign-in gives its attempt back. The window is fixed from the first failure (the expiry
+is set once), so refused attempts do not prolong a lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from service.settings import Settings
+
+# KEYS: account key, address key. ARGV: window seconds. Returns both counts after the INCR.
+_COUNT_ATTEMPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if redis.call('TTL', key) < 0 then
+    redis.call('EXPIRE', key, ARGV[1])
+  end
+end
+return counts
+"""
+
+# KEYS: account key, address key. The account starts over; the address gets its attempt back.
+_FORGIVE = """
+redis.call('DEL', KEYS[1])
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
+  redis.call('DECR', KEYS[2])
+end
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    redis: Redis
+    prefix: str = "buletin:login-fail"
+    max_account_failures: int = 5
+    max_address_failures: int = 20
+    window_seconds: int = 15 * 60
+
+    @classmethod
+    def from_settings(cls, redis: Redis, settings: Settings) -> LoginThrottle:
+        return cls(
+            redis,
+            prefix=settings.login_throttle_prefix,
+            max_account_failures=settings.login_max_account_failures,
+            max_address_failures=settings.login_max_address_failures,
+            window_seconds=settings.login_failure_window_seconds,
+        )
+
+    def account_key(self, email: str) -> str:
+        return f"{self.prefix}:acct:{email}"
+
+    def address_key(self, address: str) -> str:
+        return f"{self.prefix}:addr:{address}"
+
+    async def attempt(self, *, email: str, address: str) -> bool:
+        """Count one attempt; False when the account or the address has used up its tries."""
+        keys = [self.account_key(email), self.address_key(address)]
+        counts = await self.redis.eval(_COUNT_ATTEMPT, 2, *keys, self.window_seconds)
+        account, by_address = (int(c) for c in counts)
+        return account <= self.max_account_failures and by_address <= self.max_address_failures
+
+    async def succeeded(self, *, email: str, address: str) -> None:
+        """The attempt was right: it was no failure, and the account's count starts over."""
+        keys = [self.account_key(email), self.address_key(address)]
+        await self.redis.eval(_FORGIVE, 2, *keys)

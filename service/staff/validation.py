@@ -1,0 +1,75 @@
+"""Checks of staff input, giving the field errors a payload shows (API field names)."""
+
+from __future__ import annotations
+
+import re
+
+from service.errors import FieldError
+from service.settings import Settings
+from service.staff.errors import StaffErrorCode
+
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit, and the column's
+MAX_NAME_LENGTH = 120
+# argon2 takes any length; a cap keeps one request from hashing megabytes.
+MAX_PASSWORD_LENGTH = 1024
+# Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def normalize_email(email: str) -> str:
+    """Emails are stored and compared lower-case, so `Ana@…` and `ana@…` are one account."""
+    return email.strip().lower()
+
+
+def email_errors(email: str) -> list[FieldError]:
+    if not email:
+        return [FieldError(StaffErrorCode.REQUIRED, "An email address is required.", "email")]
+    if len(email) > MAX_EMAIL_LENGTH:
+        return [FieldError(StaffErrorCode.TOO_LONG, "The email address is too long.", "email")]
+    if not _EMAIL.fullmatch(email):
+        return [FieldError(StaffErrorCode.INVALID, "This is not an email address.", "email")]
+    return []
+
+
+def name_errors(name: str, field: str = "name") -> list[FieldError]:
+    if not name:
+        return [FieldError(StaffErrorCode.REQUIRED, "A name is required.", field)]
+    if len(name) > MAX_NAME_LENGTH:
+        return [
+            FieldError(
+                StaffErrorCode.TOO_LONG, f"At most {MAX_NAME_LENGTH} characters, please.", field
+            )
+        ]
+    return []
+
+
+def locale_errors(locale: str, settings: Settings) -> list[FieldError]:
+    if locale in settings.locales:
+        return []
+    return [
+        FieldError(
+            StaffErrorCode.UNSUPPORTED_LOCALE,
+            f"Locale {locale!r} is not one of {', '.join(settings.locales)}.",
+            "locale",
+        )
+    ]
+
+
+def password_errors(password: str, settings: Settings) -> list[FieldError]:
+    if len(password) < settings.min_password_length:
+        return [
+            FieldError(
+                StaffErrorCode.PASSWORD_TOO_SHORT,
+                f"A password needs at least {settings.min_password_length} characters.",
+                "password",
+            )
+        ]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return [
+            FieldError(
+                StaffErrorCode.TOO_LONG,
+                f"A password has at most {MAX_PASSWORD_LENGTH} characters.",
+                "password",
+            )
+        ]
+    return []

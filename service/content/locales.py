@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import TypeVar
 
 from service.content.errors import ContentError, ContentErrorCode
@@ -25,9 +26,14 @@ def check_locale(locale: str | None, settings: Settings) -> str:
     return locale
 
 
-def fallback_order(locale: str, settings: Settings) -> list[str]:
-    order = [locale, settings.default_locale, *settings.locales]
-    return list(dict.fromkeys(order))
+@lru_cache(maxsize=64)
+def _fallback(locale: str, default: str, locales: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([locale, default, *locales]))
+
+
+def fallback_order(locale: str, settings: Settings) -> tuple[str, ...]:
+    # Asked for every entry and topic of a page: computed once per locale.
+    return _fallback(locale, settings.default_locale, settings.locales)
 
 
 def pick(by_locale: Mapping[str, T], locale: str, settings: Settings) -> T | None:
@@ -38,6 +44,11 @@ def pick(by_locale: Mapping[str, T], locale: str, settings: Settings) -> T | Non
     return next(iter(by_locale.values()), None)
 
 
+@lru_cache(maxsize=8)
+def _rank(locales: tuple[str, ...]) -> dict[str, int]:
+    return {loc: i for i, loc in enumerate(locales)}
+
+
 def sorted_locales(locales: Iterable[str], settings: Settings) -> list[str]:
-    rank = {loc: i for i, loc in enumerate(settings.locales)}
+    rank = _rank(settings.locales)
     return sorted(locales, key=lambda loc: (rank.get(loc, len(rank)), loc))

@@ -9,7 +9,7 @@ import strawberry
 
 from service.api.context import Info
 from service.content.enums import EntryKind, EntryStatus
-from service.content.locales import pick, sorted_locales
+from service.content.locales import fallback_order, pick, sorted_locales
 
 if TYPE_CHECKING:
     from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
@@ -104,8 +104,13 @@ class _CommonFields(TypedDict):
 
 
 def topic_of(row: TopicRecord, locale: str, settings: Settings) -> Topic:
-    served = pick({loc: loc for loc in row.names}, locale, settings) or locale
-    return Topic(slug=row.slug, name=row.names.get(served, row.slug), locale=served)
+    for candidate in fallback_order(locale, settings):
+        name = row.names.get(candidate)
+        if name is not None:
+            return Topic(slug=row.slug, name=name, locale=candidate)
+    # Named only in a locale no longer configured, or not at all.
+    served, name = next(iter(row.names.items()), (locale, row.slug))
+    return Topic(slug=row.slug, name=name, locale=served)
 
 
 def entry_of(

@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "service.staff.models",
     "service.audit.models",
     "service.outbox.models",
+    "service.notices.models",
 ]
 APP_LABEL = "buletin"
 

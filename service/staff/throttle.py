@@ -8,7 +8,9 @@ is set once), so refused attempts do not prolong a lock.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import cast
 
 from redis.asyncio import Redis
 
@@ -63,11 +65,15 @@ class LoginThrottle:
     async def attempt(self, *, email: str, address: str) -> bool:
         """Count one attempt; False when the account or the address has used up its tries."""
         keys = [self.account_key(email), self.address_key(address)]
-        counts = await self.redis.eval(_COUNT_ATTEMPT, 2, *keys, self.window_seconds)
+        # redis-py 5 (arq pins it) types eval as sync-or-async; the asyncio client awaits.
+        counts = await cast(
+            "Awaitable[list[int]]",
+            self.redis.eval(_COUNT_ATTEMPT, 2, *keys, str(self.window_seconds)),
+        )
         account, by_address = (int(c) for c in counts)
         return account <= self.max_account_failures and by_address <= self.max_address_failures
 
     async def succeeded(self, *, email: str, address: str) -> None:
         """The attempt was right: it was no failure, and the account's count starts over."""
         keys = [self.account_key(email), self.address_key(address)]
-        await self.redis.eval(_FORGIVE, 2, *keys)
+        await cast("Awaitable[object]", self.redis.eval(_FORGIVE, 2, *keys))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from service.settings import Settings
+    from service.staff.models import StaffUser
 
 
 @dataclass
@@ -27,6 +28,12 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Set by the extension that sees the operation run; only queries may be cached.
     ran_query: bool = False
+    # Who the bearer token signs in (view.get_context); None when anonymous or refused.
+    staff: StaffUser | None = None
+    # An Authorization header came, but named no live session or token: "sign in again".
+    auth_error: bool = False
+    # The bearer token itself, for `logout`. Kept out of repr: contexts can reach logs.
+    token: str | None = field(default=None, repr=False)
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -21,6 +21,8 @@ from service.api.content.queries import ContentQuery
 from service.api.content.types import Event, NewsArticle, OpenCall
 from service.api.errors import ErrorCode, error_code
 from service.api.limits import validation_rules
+from service.api.staff.mutations import StaffMutation
+from service.api.staff.queries import StaffQuery
 from service.settings import Settings
 
 PARSE_CACHE_SIZE = 512
@@ -28,7 +30,12 @@ log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
-class Query(ContentQuery):
+class Query(ContentQuery, StaffQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(StaffMutation):
     pass
 
 
@@ -71,4 +78,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=PARSE_CACHE_SIZE),
         MarkQueries,
     ]
-    return Schema(query=Query, types=[NewsArticle, Event, OpenCall], extensions=extensions)
+    return Schema(
+        query=Query, mutation=Mutation, types=[NewsArticle, Event, OpenCall], extensions=extensions
+    )

@@ -15,6 +15,7 @@ from strawberry.asgi import GraphQL
 from service.api.cache import ResultCache, content_version, etag_for, request_key
 from service.api.context import Context
 from service.api.errors import ErrorCode, format_error
+from service.staff.actions import staff_for_token
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
     from service.settings import Settings
 
 log = logging.getLogger("buletin.api")
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of `Authorization: Bearer <token>`; None for any other scheme."""
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def error_response(status: int, code: ErrorCode, message: str) -> JSONResponse:
@@ -50,6 +58,13 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
         context = Context(request=request, response=response, settings=self.settings)
+        header = request.headers.get("authorization")
+        if header is not None:
+            # Only requests that bring credentials pay for the lookup (and skip the cache).
+            token = bearer_token(header)
+            context.token = token
+            context.staff = await staff_for_token(token) if token else None
+            context.auth_error = context.staff is None
         request.state.graphql_context = context
         return context
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import os
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from service.settings import Settings, get_settings
+from service.staff.enums import StaffRole
 
 log = logging.getLogger("buletin.cli")
 
@@ -98,6 +100,55 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
     asyncio.run(detect())
 
 
+def _read_password() -> str:
+    """BULETIN_PASSWORD, or asked twice without echo; never an argument (ps would show it)."""
+    given = os.environ.get("BULETIN_PASSWORD")
+    if given is not None:
+        return given
+    try:
+        first = getpass.getpass("Password: ")
+        second = getpass.getpass("Password (again): ")
+    except EOFError:
+        sys.exit("buletin createstaff: no password: set BULETIN_PASSWORD or run it in a terminal")
+    if first != second:
+        sys.exit("buletin createstaff: the two passwords differ")
+    return first
+
+
+def cmd_createstaff(args: argparse.Namespace) -> None:
+    from tortoise.exceptions import OperationalError
+
+    from service.db import orm
+    from service.errors import DomainError
+    from service.staff.actions import create_staff
+
+    settings = get_settings()
+    password = _read_password()
+
+    async def create() -> str:
+        async with orm(settings):
+            member = await create_staff(
+                args.email,
+                args.name,
+                StaffRole(args.role),
+                password,
+                locale=args.locale,
+                settings=settings,
+            )
+        return f"staff account {member.id} created: {member.email} ({member.role.value})"
+
+    try:
+        print(asyncio.run(create()))
+    except DomainError as exc:
+        problems = "; ".join(
+            f"{error.field}: {error.message}" if error.field else error.message
+            for error in exc.errors
+        )
+        sys.exit(f"buletin createstaff: {problems}")
+    except OperationalError as exc:
+        sys.exit(f"buletin createstaff: the database refused ({exc}); has `buletin migrate` run?")
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from service.api.schema import build_schema
 
@@ -134,6 +185,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     makemigrations.add_argument("--name", help="a name for the migration file")
     makemigrations.set_defaults(func=cmd_makemigrations)
+
+    createstaff = sub.add_parser(
+        "createstaff",
+        help="create a staff account (password from BULETIN_PASSWORD or a prompt)",
+    )
+    createstaff.add_argument("--email", required=True)
+    createstaff.add_argument("--name", required=True)
+    createstaff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    createstaff.add_argument(
+        "--locale", help="the language of their emails (default: DEFAULT_LOCALE)"
+    )
+    createstaff.set_defaults(func=cmd_createstaff)
 
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema

@@ -1,0 +1,89 @@
+"""`buletin createstaff` in a real process against the test database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from service.settings import Settings
+from service.staff.enums import StaffRole
+from service.staff.models import StaffUser
+from service.staff.passwords import verify_password
+from tests.factories import PASSWORD, staff
+
+pytestmark = pytest.mark.usefixtures("db")
+BULETIN = str(Path(sys.executable).with_name("buletin"))
+
+
+async def createstaff(
+    settings: Settings, *args: str, password: str | None = PASSWORD
+) -> tuple[int, str, str]:
+    # The settings fixture put DATABASE_URL (this run's database) into the environment.
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    env.pop("BULETIN_PASSWORD", None)
+    if password is not None:
+        env["BULETIN_PASSWORD"] = password
+    process = await asyncio.create_subprocess_exec(
+        BULETIN,
+        "createstaff",
+        *args,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        # No controlling terminal: getpass would otherwise prompt on /dev/tty and wait.
+        start_new_session=True,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_createstaff_makes_the_first_admin(settings: Settings) -> None:
+    code, out, err = await createstaff(
+        settings, "--email", "Admin@Example.org", "--name", "Ana Admin", "--role", "admin"
+    )
+    assert code == 0, err
+    assert "admin@example.org (admin)" in out
+    assert PASSWORD not in out + err
+    member = await StaffUser.get(email="admin@example.org")
+    assert (member.role, member.name, member.locale) == (StaffRole.ADMIN, "Ana Admin", "sq")
+    assert verify_password(member.password_hash, PASSWORD, settings).ok
+
+
+async def test_createstaff_explains_a_duplicate_email(settings: Settings) -> None:
+    await staff(StaffRole.EDITOR, "taken@example.org")
+    code, _, err = await createstaff(
+        settings, "--email", "taken@example.org", "--name", "X", "--role", "author"
+    )
+    assert code == 1
+    assert "email: There is already an account for taken@example.org." in err
+    assert await StaffUser.all().count() == 1
+
+
+async def test_createstaff_refuses_an_unknown_role_and_a_short_password(
+    settings: Settings,
+) -> None:
+    code, _, err = await createstaff(
+        settings, "--email", "a@example.org", "--name", "A", "--role", "root"
+    )
+    assert code == 2
+    assert "invalid choice: 'root'" in err
+    code, _, err = await createstaff(
+        settings, "--email", "a@example.org", "--name", "A", "--role", "author", password="short"
+    )
+    assert code == 1
+    assert "password: A password needs at least 12 characters." in err
+    assert await StaffUser.all().count() == 0
+
+
+async def test_createstaff_without_a_password_or_a_terminal_says_so(settings: Settings) -> None:
+    code, _, err = await createstaff(
+        settings, "--email", "a@example.org", "--name", "A", "--role", "author", password=None
+    )
+    assert code == 1
+    assert "set BULETIN_PASSWORD" in err

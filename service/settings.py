@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,6 +65,13 @@ class Settings(BaseSettings):
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
 
+    # Workers (arq). The queue name lets several deployments (or test runs) share one Redis.
+    queue_name: str = "buletin:queue"
+    # How long a worker may hold a claimed notice before another worker takes it over.
+    notice_lease_seconds: int = Field(default=120, ge=1)
+    # Outbox relay safety net, for events the after-commit relay could not hand over.
+    outbox_relay_seconds: int = Field(default=5, ge=1, le=60)
+
     # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
     session_ttl_hours: int = Field(default=14 * 24, ge=1)
     # Failed sign-ins allowed per account and per client address within the window (Redis).
@@ -76,6 +84,24 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(default=3, ge=1)
     password_memory_kib: int = Field(default=64 * 1024, ge=1024)
     min_password_length: int = Field(default=12, ge=8)
+
+    # Outgoing mail (DESIGN §5); SMTP_URL's forms are in service/mail/config.py. Connections
+    # are pooled and reused: opening one per message costs more than the message itself.
+    smtp_pool_size: int = Field(default=4, ge=1, le=64)
+    # Messages per second across the whole pool (a token bucket); 0 turns the limit off.
+    smtp_rate_per_second: float = Field(default=20.0, ge=0)
+    smtp_connect_timeout: float = Field(default=10.0, gt=0)
+    smtp_command_timeout: float = Field(default=30.0, gt=0)
+    # Relays drop idle connections after a minute or so; reopen ours before they do.
+    smtp_idle_seconds: float = Field(default=30.0, gt=0)
+    # Tries per message inside one send() for 4xx replies, timeouts and lost connections,
+    # waiting backoff, 2x backoff, … (capped, jittered) between them; the job retries later.
+    smtp_attempts: int = Field(default=3, ge=1, le=10)
+    smtp_backoff_seconds: float = Field(default=1.0, ge=0)
+    smtp_backoff_max_seconds: float = Field(default=30.0, ge=0)
+    # Where email_templates/ lives when it is not beside the `service` package (installed
+    # wheels) nor in the working directory (the Docker image's /app).
+    email_templates_dir: Path | None = None
 
     @classmethod
     def settings_customise_sources(

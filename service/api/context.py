@@ -28,6 +28,8 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Set by the extension that sees the operation run; only queries may be cached.
     ran_query: bool = False
+    # A resolver that answers something not meant for every reader (a draft preview).
+    private: bool = False
     # Who the bearer token signs in (view.get_context); None when anonymous or refused.
     staff: StaffUser | None = None
     # An Authorization header came, but named no live session or token: "sign in again".

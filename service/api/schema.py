@@ -17,6 +17,8 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
+from service.api.content.editorial import EditorialQuery
+from service.api.content.mutations import ContentMutation
 from service.api.content.queries import ContentQuery
 from service.api.content.types import Event, NewsArticle, OpenCall
 from service.api.errors import ErrorCode, error_code
@@ -30,12 +32,12 @@ log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
-class Query(ContentQuery, StaffQuery):
+class Query(ContentQuery, EditorialQuery, StaffQuery):
     pass
 
 
 @strawberry.type
-class Mutation(StaffMutation):
+class Mutation(ContentMutation, StaffMutation):
     pass
 
 

@@ -113,6 +113,7 @@ class GraphQLView(GraphQL[Context, None]):
         cacheable = (
             context is not None
             and context.ran_query
+            and not context.private
             and not getattr(request.state, "graphql_failed", True)
         )
         body = bytes(response.body)

@@ -90,3 +90,12 @@ async def delete_topic(slug: str, *, actor: StaffUser | None = None) -> None:
         await topic.delete()
         await record(actor, "topic.deleted", target=f"topic:{slug}")
         await bump_content_version()
+
+
+async def topic_exists(slug: str) -> bool:
+    return await Topic.exists(slug=slug)
+
+
+async def topic_names(topic_id: int) -> dict[str, str]:
+    rows = await TopicTranslation.filter(topic_id=topic_id).values_list("locale", "name")
+    return {str(locale): str(name) for locale, name in rows}

@@ -20,13 +20,26 @@ from graphql import OperationDefinitionNode, parse
 from tortoise import Tortoise
 
 from service.api.schema import build_schema
+from service.content.actions import EntryData, TranslationData, create_entry
+from service.content.enums import EntryKind
+from service.content.models import Revision
 from service.settings import Settings
 from service.staff.actions import create_api_token, logout
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 from service.staff.roles import ROLE_RANK
 from tests.conftest import DATA_TABLES
-from tests.factories import bearer, expired_token_for, gql, staff, token_for
+from tests.factories import (
+    bearer,
+    days,
+    entry,
+    expired_token_for,
+    gql,
+    now,
+    staff,
+    token_for,
+    topic,
+)
 
 # Mutations anyone may call. Everything else in `Mutation` must have a case below.
 PUBLIC_MUTATIONS = {"login"}
@@ -67,6 +80,9 @@ class World:
     other_author: StaffUser
     target: StaffUser  # the staff member admin mutations change
     api_token_id: int
+    draft_id: int = 0  # an event, a draft of `author`'s
+    published_id: int = 0  # a published news article
+    revision_id: int = 0  # the draft's first revision
     headers: dict[Caller, dict[str, str]] = field(default_factory=dict)
 
 
@@ -141,6 +157,86 @@ CASES = [
         lambda w: {"id": str(w.api_token_id)},
         min_role=StaffRole.ADMIN,
     ),
+    Case(
+        "createEntry",
+        """mutation($input: CreateEntryInput!) {
+             createEntry(input: $input) { entry { id } errors { code } } }""",
+        lambda w: {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": "Re"}]}},
+    ),
+    Case(
+        "updateEntry",
+        """mutation($id: ID!, $input: UpdateEntryInput!) {
+             updateEntry(id: $id, input: $input) { entry { id } errors { code } } }""",
+        lambda w: {"id": str(w.draft_id), "input": {"venue": "Tiranë", "topics": ["youth"]}},
+        also_refused=(Caller.OTHER_AUTHOR,),
+    ),
+    Case(
+        "submitEntry",
+        "mutation($id: ID!) { submitEntry(id: $id) { entry { id } errors { code } } }",
+        lambda w: {"id": str(w.draft_id)},
+        also_refused=(Caller.OTHER_AUTHOR,),
+    ),
+    Case(
+        "publishEntry",
+        "mutation($id: ID!) { publishEntry(id: $id) { entry { id } errors { code } } }",
+        lambda w: {"id": str(w.draft_id)},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "scheduleEntry",
+        """mutation($id: ID!, $at: DateTime!) {
+             scheduleEntry(id: $id, publishAt: $at) { entry { id } errors { code } } }""",
+        lambda w: {"id": str(w.draft_id), "at": (now() + days(1)).isoformat()},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "unpublishEntry",
+        "mutation($id: ID!) { unpublishEntry(id: $id) { entry { id } errors { code } } }",
+        lambda w: {"id": str(w.published_id)},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "archiveEntry",
+        "mutation($id: ID!) { archiveEntry(id: $id) { entry { id } errors { code } } }",
+        lambda w: {"id": str(w.published_id)},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "deleteEntry",
+        "mutation($id: ID!) { deleteEntry(id: $id) { deletedId errors { code } } }",
+        lambda w: {"id": str(w.draft_id)},
+        also_refused=(Caller.OTHER_AUTHOR,),
+    ),
+    Case(
+        "restoreRevision",
+        "mutation($id: ID!) { restoreRevision(id: $id) { entry { id } errors { code } } }",
+        lambda w: {"id": str(w.revision_id)},
+        also_refused=(Caller.OTHER_AUTHOR,),
+    ),
+    Case(
+        "createTopic",
+        """mutation($input: TopicInput!) {
+             createTopic(input: $input) { topic { slug } errors { code } } }""",
+        lambda w: {"input": {"slug": "grants", "names": [{"locale": "sq", "name": "Grante"}]}},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "updateTopic",
+        """mutation($names: [TopicNameInput!]!) {
+             updateTopic(slug: "youth", names: $names) { topic { name } errors { code } } }""",
+        lambda w: {"names": [{"locale": "en", "name": "Young people"}]},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "deleteTopic",
+        'mutation { deleteTopic(slug: "youth") { deletedId errors { code } } }',
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "createPreviewToken",
+        "mutation($id: ID!) { createPreviewToken(id: $id) { token errors { code } } }",
+        lambda w: {"id": str(w.draft_id)},
+    ),
 ]
 
 
@@ -162,6 +258,19 @@ async def world(db: None) -> World:
         target=await staff(StaffRole.AUTHOR, name="Target"),
         api_token_id=(await create_api_token(admin, "Preview"))[1].id,
     )
+    await topic("youth", "Rinia", "Youth")
+    draft = await create_entry(
+        EntryData(
+            kind=EntryKind.EVENT,
+            translations=[TranslationData("sq", "Skica e autorit")],
+            starts_at=now() + days(10),
+        ),
+        actor=made.author,
+    )
+    made.draft_id = draft.id
+    made.published_id = (await entry("Lajm i publikuar")).id
+    first = await Revision.get(entry_id=draft.id, number=1)
+    made.revision_id = first.id
     revoked = await token_for(admin)
     await logout(revoked)
     made.headers = {

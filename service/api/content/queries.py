@@ -17,7 +17,7 @@ from service.api.context import Info
 from service.api.errors import ApiError, ErrorCode, bad_input
 from service.api.selection import selected_names
 from service.content import queries
-from service.content.enums import EntryKind
+from service.content.enums import EntryKind, EntryStatus
 from service.content.errors import ContentError
 from service.content.locales import check_locale
 from service.content.queries import EntryRecord
@@ -37,14 +37,19 @@ class EntryFilterInput:
         default=None,
         description="true: calls open now, nearest deadline first; false: closed calls.",
     )
+    status: list[EntryStatus] | None = strawberry.field(
+        default=None, description="Staff only (ignored for the public): e.g. [DRAFT]."
+    )
 
-    def to_domain(self) -> queries.EntryFilter:
+    def to_domain(self, *, staff: bool) -> queries.EntryFilter:
+        statuses = tuple(self.status) if staff and self.status else queries.PUBLIC_STATUSES
         return queries.EntryFilter(
             kinds=tuple(self.kinds or ()),
             topics=tuple(self.topics or ()),
             search=self.search,
             upcoming=self.upcoming,
             open=self.open,
+            statuses=statuses,
         )
 
 
@@ -117,7 +122,7 @@ class ContentQuery:
                 f"`first` must be between 0 and {settings.max_page_size}.",
                 field="first",
             )
-        flt = (filter or EntryFilterInput()).to_domain()
+        flt = (filter or EntryFilterInput()).to_domain(staff=info.context.staff is not None)
         try:
             page = await queries.list_entries(flt, first=first, after=after, now=info.context.now)
         except ContentError as exc:

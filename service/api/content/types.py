@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import strawberry
 
@@ -11,7 +11,11 @@ from service.api.context import Info
 from service.content.enums import EntryKind, EntryStatus
 from service.content.locales import fallback_order, pick, sorted_locales
 
+# Staff types import content types: refer to them lazily to break the cycle.
+StaffType = Annotated["Staff", strawberry.lazy("service.api.staff.types")]
+
 if TYPE_CHECKING:
+    from service.api.staff.types import Staff
     from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
     from service.settings import Settings
 
@@ -54,7 +58,32 @@ class EntryBase:
     # Loaded with the page and resolved as plain data: an async resolver per entry costs
     # more than the whole database read (bench/graphql_read.py).
     topics: list[Topic]
+    status: EntryStatus = strawberry.field(description="Public queries only see PUBLISHED.")
+    publish_at: datetime | None = strawberry.field(description="When a scheduled entry goes out.")
+    submitted_at: datetime | None = strawberry.field(
+        description="When an author handed the draft to the editors."
+    )
     entry_id: strawberry.Private[int]
+    created_by_id: strawberry.Private[int | None]
+    updated_by_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Staff only; null for the public.")
+    async def created_by(self, info: Info) -> StaffType | None:
+        return await _staff_member(info, self.created_by_id)
+
+    @strawberry.field(description="Staff only; null for the public.")
+    async def updated_by(self, info: Info) -> StaffType | None:
+        return await _staff_member(info, self.updated_by_id)
+
+
+async def _staff_member(info: Info, staff_id: int | None) -> StaffType | None:
+    # Who wrote what is the newsroom's business, not the public's.
+    if staff_id is None or info.context.staff is None:
+        return None
+    from service.api.staff.types import Staff
+
+    row = await info.context.loaders.staff.load(staff_id)
+    return Staff.of(row, info.context.settings.zone) if row is not None else None
 
 
 @strawberry.type
@@ -100,7 +129,12 @@ class _CommonFields(TypedDict):
     organisers: str | None
     translations: list[EntryTranslationRef]
     topics: list[Topic]
+    status: EntryStatus
+    publish_at: datetime | None
+    submitted_at: datetime | None
     entry_id: int
+    created_by_id: int | None
+    updated_by_id: int | None
 
 
 def topic_of(row: TopicRecord, locale: str, settings: Settings) -> Topic:
@@ -151,7 +185,12 @@ def entry_of(
             for loc in sorted_locales(by_locale, settings)
         ],
         "topics": [topic_of(topic, tr.locale, settings) for topic in topics],
+        "status": row.status,
+        "publish_at": local(row.publish_at),
+        "submitted_at": local(row.submitted_at),
         "entry_id": row.id,
+        "created_by_id": row.created_by_id,
+        "updated_by_id": row.updated_by_id,
     }
     if row.kind is EntryKind.EVENT:
         return Event(

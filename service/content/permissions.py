@@ -10,16 +10,14 @@ from typing import TYPE_CHECKING
 from service.content.enums import EntryStatus
 from service.errors import Forbidden
 from service.staff.enums import StaffRole
+from service.staff.roles import has_role
 
 if TYPE_CHECKING:
     from service.content.models import Entry
     from service.staff.models import StaffUser
 
-EDITORS = (StaffRole.EDITOR, StaffRole.ADMIN)
-
-
 def is_editor(actor: StaffUser | None) -> bool:
-    return actor is None or actor.role in EDITORS
+    return actor is None or has_role(actor, StaffRole.EDITOR)
 
 
 def require_editor(actor: StaffUser | None, doing: str) -> None:

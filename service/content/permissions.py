@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from service.content.models import Entry
     from service.staff.models import StaffUser
 
+
 def is_editor(actor: StaffUser | None) -> bool:
     return actor is None or has_role(actor, StaffRole.EDITOR)
 

@@ -1,0 +1,140 @@
+"""One MIME message per recipient from a rendered variant: headers and multipart/alternative.
+
+Built with `MIMEMultipart` and plain MIME parts, not `EmailMessage.set_content`, which
+costs ~25x more per message (DESIGN §8, bench/mail_build.py): a digest builds one message
+per subscriber. Non-ASCII header values (Albanian names and subjects) are RFC 2047
+encoded here, because compat32 leaves that to the caller; see _mime.py for the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.mime.multipart import MIMEMultipart
+from email.utils import format_datetime, parseaddr
+from urllib.parse import urlsplit
+
+from service.mail._mime import (
+    check_one_line,
+    encode_words,
+    mailbox,
+    new_boundary,
+    serialise,
+    text_part,
+)
+from service.mail.config import domain_of
+from service.mail.render import Rendered
+from service.settings import Settings
+
+# A Message-ID's left part is a dot-atom; keys like "notice-12-3" or "digest-4.17" fit it.
+_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._=+-]{0,190}[A-Za-z0-9])?")
+# Enough to refuse what would break an envelope or a header; the domains validate the rest.
+_ADDRESS = re.compile(r"[^@\s<>(),;:\"\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+@dataclass(frozen=True, slots=True)
+class ListHeaders:
+    """The headers of bulk mail (RFC 2369, 2919, 8058); staff notices have none."""
+
+    list_id: str  # "Buletin <sq.digest.example.org>"
+    unsubscribe_url: str  # https://…/unsubscribe?token=…, which answers the one-click POST
+    unsubscribe_mailto: str | None = None  # mailto:unsubscribe@…?subject=…
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """What a Sender needs: the envelope and the finished bytes."""
+
+    key: str
+    message_id: str
+    sender: str  # envelope MAIL FROM
+    recipient: str  # envelope RCPT TO
+    data: bytes
+
+
+def check_address(address: str) -> str:
+    if not address.isascii() or not _ADDRESS.fullmatch(address):
+        raise ValueError(f"not a deliverable email address: {address!r}")
+    return address
+
+
+class MessageBuilder:
+    """Builds messages from one sender; what does not change per message is done once here."""
+
+    def __init__(
+        self, mail_from: str, *, id_domain: str | None = None, envelope_sender: str | None = None
+    ) -> None:
+        name, address = parseaddr(mail_from)
+        self._from = mailbox(name or None, check_address(address))
+        self.envelope_sender = check_address(envelope_sender or address)
+        self.id_domain = id_domain or domain_of(address) or "localhost"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MessageBuilder:
+        # MAIL_FROM's domain names our messages; a bare localhost sender borrows the
+        # service's host, so that ids stay unique to this deployment.
+        domain = domain_of(settings.mail_from)
+        if domain in (None, "localhost"):
+            domain = urlsplit(settings.public_base_url).hostname or domain
+        return cls(settings.mail_from, id_domain=domain)
+
+    def message_id(self, key: str) -> str:
+        """`<key@domain>`: one key, one id, so a resent message is recognisably the same."""
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"message key {key!r} must be letters, digits and . _ = + -")
+        return f"<{key}@{self.id_domain}>"
+
+    def build(
+        self,
+        rendered: Rendered,
+        *,
+        key: str,
+        to_address: str,
+        to_name: str | None = None,
+        list_headers: ListHeaders | None = None,
+        auto_submitted: bool = False,
+        language: str | None = None,
+        date: datetime | None = None,
+    ) -> OutgoingMessage:
+        if rendered.slots:
+            raise ValueError(f"fill the slots {rendered.slots} before building a message")
+        message_id = self.message_id(key)
+        message = MIMEMultipart("alternative", boundary=new_boundary())
+        message["From"] = self._from
+        message["To"] = mailbox(to_name, check_address(to_address))
+        message["Subject"] = encode_words(rendered.subject)
+        message["Date"] = format_datetime(date or datetime.now(UTC))
+        message["Message-ID"] = message_id
+        message["Content-Language"] = check_one_line(language or rendered.locale)
+        if auto_submitted:
+            # RFC 3834: vacation responders and the like must not answer it.
+            message["Auto-Submitted"] = "auto-generated"
+        if list_headers is not None:
+            _add_list_headers(message, list_headers)
+        # Text first: clients show the last alternative they understand (RFC 2046).
+        message.attach(text_part(rendered.text, "plain"))
+        message.attach(text_part(rendered.html, "html"))
+        return OutgoingMessage(
+            key=key,
+            message_id=message_id,
+            sender=self.envelope_sender,
+            recipient=to_address,
+            data=serialise(message),
+        )
+
+
+def _add_list_headers(message: MIMEMultipart, headers: ListHeaders) -> None:
+    # RFC 8058 one-click wants https; plain http is accepted for the dev sink only.
+    targets = [f"<{_check_uri(headers.unsubscribe_url, ('https://', 'http://'))}>"]
+    if headers.unsubscribe_mailto:
+        targets.append(f"<{_check_uri(headers.unsubscribe_mailto, ('mailto:',))}>")
+    message["List-Id"] = encode_words(headers.list_id)
+    message["List-Unsubscribe"] = ", ".join(targets)
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+def _check_uri(uri: str, schemes: tuple[str, ...]) -> str:
+    if not uri.startswith(schemes) or not uri.isascii() or any(c in uri for c in " <>\r\n\t"):
+        raise ValueError(f"List-Unsubscribe target must be a {' or '.join(schemes)} URI: {uri!r}")
+    return uri

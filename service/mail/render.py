@@ -1,0 +1,175 @@
+"""Rendering an email once per variant: subject, text and HTML with the CSS inlined.
+
+A variant is a template in one locale with one context. Its output is the same for every
+recipient, so a caller renders it once and builds one MIME message per recipient from it
+(DESIGN §8): the per-recipient bits (a name, an unsubscribe link) are *slots*, rendered
+as markers and filled in per message with `Rendered.fill`, which costs a string replace.
+
+Each template is a pair, `<name>.txt` and `<name>.html`, extending `base.txt` / `base.html`.
+The subject is the `subject` block of the .txt template; the bodies see it as `subject`.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import css_inline
+import jinja2
+
+import service
+from service.mail.dates import DateFormatter
+from service.mail.i18n import LOCALES_DIR, translations_for
+from service.settings import Settings, get_settings
+
+DEFAULT_SITE_NAME = "Buletin"
+
+
+def slot_marker(name: str) -> str:
+    # Nothing here is changed by HTML escaping, CSS inlining or the text templates.
+    return f"@@slot:{name}@@"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    locale: str
+    slots: tuple[str, ...] = field(default=())
+
+    def fill(self, values: Mapping[str, str]) -> Rendered:
+        """This variant with its slots filled in for one recipient (HTML-escaped in html)."""
+        missing = [name for name in self.slots if name not in values]
+        if missing:
+            raise ValueError(f"no value for slot(s) {', '.join(missing)}")
+        subject, text, html = self.subject, self.text, self.html
+        for name in self.slots:
+            marker, value = slot_marker(name), values[name]
+            subject = subject.replace(marker, " ".join(value.split()))
+            text = text.replace(marker, value)
+            html = html.replace(marker, html_lib.escape(value))
+        return Rendered(subject, text, html, self.locale)
+
+
+class TemplatesNotFound(RuntimeError):
+    """No email_templates/ folder where the settings and the layout say it should be."""
+
+
+def find_templates_dir(configured: Path | None = None) -> Path:
+    """The email_templates/ folder: the setting, else beside the package, else in the cwd."""
+    if configured is not None:
+        if not (configured / "base.html").is_file():
+            raise TemplatesNotFound(f"EMAIL_TEMPLATES_DIR {configured} holds no base.html")
+        return configured
+    # A source checkout or editable install has it beside `service/`; the Docker image
+    # copies it to /app, its working directory, while the package sits in site-packages.
+    candidates = [Path(service.__file__).resolve().parent.parent / "email_templates"]
+    candidates.append(Path.cwd() / "email_templates")
+    for candidate in candidates:
+        if (candidate / "base.html").is_file():
+            return candidate
+    tried = ", ".join(str(c) for c in candidates)
+    raise TemplatesNotFound(f"no email_templates/ found (tried {tried}); set EMAIL_TEMPLATES_DIR")
+
+
+class Renderer:
+    """Jinja2 environments over email_templates/, one per locale, built on first use."""
+
+    def __init__(
+        self,
+        templates_dir: Path,
+        zone: ZoneInfo,
+        *,
+        locales_dir: Path = LOCALES_DIR,
+    ) -> None:
+        self.templates_dir = templates_dir
+        self.zone = zone
+        self._locales_dir = locales_dir
+        self._loader = jinja2.FileSystemLoader(templates_dir)
+        self._environments: dict[str, jinja2.Environment] = {}
+        # Only what the template carries: an email must never fetch stylesheets.
+        self._inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Renderer:
+        return cls(find_templates_dir(settings.email_templates_dir), settings.zone)
+
+    def environment(self, locale: str) -> jinja2.Environment:
+        # One environment per locale rather than one whose gettext is swapped per call:
+        # installed translations are environment globals, shared by concurrent renders.
+        env = self._environments.get(locale)
+        if env is None:
+            env = self._environments[locale] = self._build_environment(locale)
+        return env
+
+    def _build_environment(self, locale: str) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=self._loader,
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html",)),
+            extensions=["jinja2.ext.i18n"],
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        # Whitespace inside {% trans %} is collapsed, so msgids read as one line in the .po.
+        env.policies["ext.i18n.trimmed"] = True
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            translations_for(locale, self._locales_dir), newstyle=True
+        )
+        dates = DateFormatter(locale, self.zone)
+        env.filters["datetime"] = dates.full
+        env.filters["date"] = dates.day
+        env.globals["span"] = dates.span
+        return env
+
+    def render(
+        self,
+        template: str,
+        locale: str,
+        context: Mapping[str, Any],
+        *,
+        slots: Iterable[str] = (),
+    ) -> Rendered:
+        env = self.environment(locale)
+        slot_names = tuple(slots)
+        values: dict[str, Any] = {"site_name": DEFAULT_SITE_NAME, **context, "locale": locale}
+        values.update({name: slot_marker(name) for name in slot_names})
+        text_template = env.get_template(f"{template}.txt")
+        subject = _one_line(_render_block(text_template, "subject", values))
+        if not subject:
+            raise ValueError(f"email template {template}.txt has an empty subject block")
+        values["subject"] = subject
+        text = text_template.render(values).strip() + "\n"
+        html = self._inliner.inline(env.get_template(f"{template}.html").render(values))
+        return Rendered(subject, text, html, locale, slot_names)
+
+
+def _render_block(template: jinja2.Template, name: str, values: dict[str, Any]) -> str:
+    block = template.blocks.get(name)
+    if block is None:
+        raise ValueError(f"email template {template.name} has no {{% block {name} %}}")
+    return "".join(block(template.new_context(values)))
+
+
+def _one_line(value: str) -> str:
+    # A header cannot hold a newline; the template's own line breaks are layout.
+    return " ".join(value.split())
+
+
+@lru_cache(maxsize=1)
+def get_renderer() -> Renderer:
+    """The process's renderer, from get_settings() (clear its cache with the settings')."""
+    return Renderer.from_settings(get_settings())
+
+
+def render(
+    template: str, locale: str, context: Mapping[str, Any], *, slots: Iterable[str] = ()
+) -> Rendered:
+    return get_renderer().render(template, locale, context, slots=slots)

@@ -1,0 +1,248 @@
+"""Sending: the `Sender` protocol and `SmtpPool`, its implementation on aiosmtplib.
+
+The pool keeps a few SMTP connections open and hands one to each send() in turn (a
+connection carries one transaction at a time), spaces messages out by a shared rate
+limit, and retries what may succeed later: 4xx replies, lost connections and timeouts,
+with a jittered exponential backoff. A 5xx reply to the envelope or the data is final.
+
+Failures before a transaction starts (connecting, TLS, EHLO, AUTH) are transient even
+with a 5xx code: they say the relay or our configuration is wrong, not the recipient,
+and must never mark a delivery failed or suppress an address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass
+from enum import Enum
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+import aiosmtplib
+
+from service.mail.config import SmtpConfig
+from service.mail.message import OutgoingMessage
+from service.mail.rate import Clock, RateLimiter, Sleep
+from service.settings import Settings
+
+log = logging.getLogger("buletin.mail")
+
+Stage = Literal["connect", "mail", "rcpt", "data"]
+_START_TLS = {"auto": None, "always": True, "never": False}
+
+
+class SendStatus(str, Enum):
+    ACCEPTED = "accepted"  # the server took the message (not "delivered")
+    PERMANENT = "permanent"  # refused for good (5xx): never send it again
+    TRANSIENT = "transient"  # still failing after every attempt: try again later
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    status: SendStatus
+    code: int | None  # the SMTP reply code; None when there was no reply (network, timeout)
+    reply: str  # the server's text, or what went wrong without one
+    attempts: int = 1
+    stage: Stage | None = None  # where a failure happened
+
+    @property
+    def accepted(self) -> bool:
+        return self.status is SendStatus.ACCEPTED
+
+    @property
+    def recipient_refused(self) -> bool:
+        """A hard bounce of the address itself (5xx to RCPT): the one reason to suppress it."""
+        return self.status is SendStatus.PERMANENT and self.stage == "rcpt"
+
+    @property
+    def detail(self) -> str:
+        """One line for a ledger row's last_error: "550 5.1.1 no such user"."""
+        return f"{self.code} {self.reply}" if self.code is not None else self.reply
+
+
+class Sender(Protocol):
+    async def send(self, message: OutgoingMessage) -> SendResult: ...
+
+
+class _Connection:
+    __slots__ = ("client", "last_used")
+
+    def __init__(self) -> None:
+        self.client: aiosmtplib.SMTP | None = None
+        self.last_used = 0.0
+
+
+class SmtpPool:
+    """A `Sender` over a few reused SMTP connections; use it as an async context manager."""
+
+    def __init__(
+        self,
+        config: SmtpConfig,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._limiter = RateLimiter(config.rate_per_second, clock=clock, sleep=sleep)
+        self._connections = [_Connection() for _ in range(config.pool_size)]
+        # Last in, first out: sequential sends stay on one warm connection, and the others
+        # open only when sends overlap.
+        self._idle: asyncio.LifoQueue[_Connection] = asyncio.LifoQueue()
+        for connection in self._connections:
+            self._idle.put_nowait(connection)
+        self._closed = False
+        self.connections_opened = 0  # for tests and benchmarks
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpPool:
+        """Raises MailNotConfigured when SMTP_URL is unset."""
+        return cls(SmtpConfig.from_settings(settings))
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Say QUIT on every open connection; sends after this raise."""
+        self._closed = True
+        await asyncio.gather(*(self._quit(c) for c in self._connections))
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        if self._closed:
+            raise RuntimeError("the SMTP pool is closed")
+        attempts = self.config.attempts
+        for attempt in range(1, attempts + 1):
+            await self._limiter.acquire()
+            connection = await self._idle.get()
+            try:
+                result = await self._attempt(connection, message, attempt)
+            finally:
+                connection.last_used = self._clock()
+                self._idle.put_nowait(connection)
+            if result.status is SendStatus.ACCEPTED:
+                log.info("smtp.sent key=%s attempts=%d", message.key, attempt)
+                return result
+            if result.status is SendStatus.PERMANENT:
+                log.warning(
+                    "smtp.failed key=%s code=%s stage=%s reply=%r",
+                    message.key, result.code, result.stage, result.reply,
+                )  # fmt: skip
+                return result
+            if attempt < attempts:
+                delay = self._backoff(attempt)
+                log.info(
+                    "smtp.retry key=%s attempt=%d code=%s stage=%s delay=%.2f reply=%r",
+                    message.key, attempt, result.code, result.stage, delay, result.reply,
+                )  # fmt: skip
+                await self._sleep(delay)
+        log.warning(
+            "smtp.deferred key=%s attempts=%d code=%s stage=%s reply=%r",
+            message.key, attempts, result.code, result.stage, result.reply,
+        )  # fmt: skip
+        return result
+
+    def _backoff(self, attempt: int) -> float:
+        # Half fixed, half random: spread out, but never much sooner than the schedule.
+        config = self.config
+        delay = min(config.backoff_max_seconds, config.backoff_seconds * 2.0 ** (attempt - 1))
+        return delay / 2 + self._rng.uniform(0, delay / 2)
+
+    async def _attempt(
+        self, connection: _Connection, message: OutgoingMessage, attempt: int
+    ) -> SendResult:
+        try:
+            client = await self._ready(connection)
+        except aiosmtplib.SMTPResponseException as exc:
+            self._drop(connection)
+            return SendResult(SendStatus.TRANSIENT, exc.code, exc.message, attempt, "connect")
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            self._drop(connection)
+            return SendResult(SendStatus.TRANSIENT, None, _describe(exc), attempt, "connect")
+        except asyncio.CancelledError:
+            self._drop(connection)
+            raise
+        try:
+            _, reply = await client.sendmail(message.sender, [message.recipient], message.data)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            refused = exc.recipients[0]
+            return self._refused(connection, refused.code, refused.message, attempt, "rcpt")
+        except aiosmtplib.SMTPSenderRefused as exc:
+            return self._refused(connection, exc.code, exc.message, attempt, "mail")
+        except aiosmtplib.SMTPResponseException as exc:
+            return self._refused(connection, exc.code, exc.message, attempt, "data")
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            # Lost mid-transaction: the server may or may not have taken it (DESIGN §1).
+            self._drop(connection)
+            return SendResult(SendStatus.TRANSIENT, None, _describe(exc), attempt, "data")
+        except asyncio.CancelledError:
+            self._drop(connection)  # its transaction is half done
+            raise
+        return SendResult(SendStatus.ACCEPTED, 250, reply, attempt)
+
+    def _refused(
+        self, connection: _Connection, code: int, reply: str, attempt: int, stage: Stage
+    ) -> SendResult:
+        if code == 421:
+            self._drop(connection)  # the server is closing this connection
+        status = SendStatus.PERMANENT if 500 <= code < 600 else SendStatus.TRANSIENT
+        return SendResult(status, code, reply, attempt, stage)
+
+    async def _ready(self, connection: _Connection) -> aiosmtplib.SMTP:
+        client = connection.client
+        if client is not None and client.is_connected:
+            if self._clock() - connection.last_used <= self.config.idle_seconds:
+                return client
+            # The relay has probably dropped it by now; a fresh one costs less than a retry.
+            client.close()
+        connection.client = None
+        config = self.config
+        client = aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            username=config.username,
+            password=config.password,
+            local_hostname=config.helo_name,
+            timeout=config.command_timeout,
+            use_tls=config.implicit_tls,
+            start_tls=_START_TLS[config.starttls],
+            validate_certs=config.verify_certs,
+        )
+        await client.connect(timeout=config.connect_timeout)
+        self.connections_opened += 1
+        connection.client = client
+        return client
+
+    @staticmethod
+    def _drop(connection: _Connection) -> None:
+        if connection.client is not None:
+            connection.client.close()
+            connection.client = None
+
+    async def _quit(self, connection: _Connection) -> None:
+        client, connection.client = connection.client, None
+        if client is None or not client.is_connected:
+            return
+        try:
+            await client.quit(timeout=min(2.0, self.config.command_timeout))
+        except (aiosmtplib.SMTPException, OSError):
+            pass  # it is going away either way
+        finally:
+            client.close()
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

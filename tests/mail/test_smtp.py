@@ -1,0 +1,212 @@
+"""SmtpPool against a real SMTP server: reuse, retries, refusals, outages, the rate limit."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from service.mail.message import MessageBuilder, OutgoingMessage
+from service.mail.render import Rendered
+from service.mail.smtp import SendStatus, SmtpPool
+from tests.mail.clock import FakeClock
+from tests.mail.conftest import SmtpServer, free_port, pool_config
+
+_RENDERED = Rendered("Njoftim për stafin", "Përshëndetje!\n", "<p>Përshëndetje!</p>", "sq")
+
+
+def _message(builder: MessageBuilder, n: int = 1) -> OutgoingMessage:
+    return builder.build(_RENDERED, key=f"test-{n}", to_address=f"staff{n}@example.org")
+
+
+async def test_sequential_sends_reuse_one_connection(
+    smtp_server: SmtpServer, builder: MessageBuilder
+) -> None:
+    async with SmtpPool(pool_config(smtp_server.port, pool_size=4)) as pool:
+        results = [await pool.send(_message(builder, n)) for n in range(5)]
+    assert [r.status for r in results] == [SendStatus.ACCEPTED] * 5
+    assert len(smtp_server.handler.messages) == 5
+    assert smtp_server.handler.connections == 1
+    assert pool.connections_opened == 1
+    assert smtp_server.handler.quits == 1  # close() said goodbye
+
+
+async def test_concurrent_sends_stay_within_the_pool(
+    smtp_server: SmtpServer, builder: MessageBuilder, pool: SmtpPool
+) -> None:
+    results = await asyncio.gather(*(pool.send(_message(builder, n)) for n in range(8)))
+    assert all(r.accepted for r in results)
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.handler.messages) == sorted(
+        f"staff{n}@example.org" for n in range(8)
+    )
+    assert 1 <= smtp_server.handler.connections <= pool.config.pool_size
+
+
+async def test_the_server_reply_is_reported(pool: SmtpPool, builder: MessageBuilder) -> None:
+    result = await pool.send(_message(builder))
+    assert result.accepted
+    assert (result.code, result.attempts, result.stage) == (250, 1, None)
+    assert "queued as 1" in result.reply
+
+
+async def test_two_451s_then_accepted_arrives_once(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.data_replies = ["451 4.3.0 try later"] * 2
+    result = await pool.send(_message(builder))
+    assert result.status is SendStatus.ACCEPTED
+    assert result.attempts == 3
+    assert smtp_server.handler.data_attempts == 3
+    assert len(smtp_server.handler.messages) == 1
+    # A 4xx leaves the connection usable: all three tries went over the first one.
+    assert smtp_server.handler.connections == 1
+
+
+async def test_550_is_permanent_with_its_reason_and_tried_once(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.rcpt_replies = ["550 5.1.1 no such user"]
+    result = await pool.send(_message(builder))
+    assert result.status is SendStatus.PERMANENT
+    assert (result.code, result.stage, result.attempts) == (550, "rcpt", 1)
+    assert "no such user" in result.reply
+    assert result.detail == "550 5.1.1 no such user"
+    assert result.recipient_refused
+    assert smtp_server.handler.rcpt_attempts == 1
+    assert smtp_server.handler.messages == []
+    # The connection is still good for the next message.
+    assert (await pool.send(_message(builder, 2))).accepted
+    assert smtp_server.handler.connections == 1
+
+
+async def test_a_5xx_to_the_data_is_permanent_but_no_bounce_of_the_address(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.data_replies = ["554 5.7.1 message refused as spam"]
+    result = await pool.send(_message(builder))
+    assert (result.status, result.code, result.stage) == (SendStatus.PERMANENT, 554, "data")
+    assert not result.recipient_refused
+    assert smtp_server.handler.data_attempts == 1
+
+
+async def test_4xx_every_time_is_transient_after_the_attempts(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.rcpt_replies = ["452 4.2.2 mailbox full"] * 10
+    result = await pool.send(_message(builder))
+    assert (result.status, result.code, result.attempts) == (SendStatus.TRANSIENT, 452, 3)
+    assert smtp_server.handler.rcpt_attempts == 3
+    assert smtp_server.handler.messages == []
+
+
+async def test_retries_back_off_exponentially(
+    smtp_server: SmtpServer, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.data_replies = ["451 4.3.0 try later"] * 3
+    clock = FakeClock()
+    config = pool_config(smtp_server.port, attempts=4, backoff_seconds=1, backoff_max_seconds=3)
+    async with SmtpPool(config, clock=clock, sleep=clock.sleep) as pool:
+        assert (await pool.send(_message(builder))).accepted
+    # 1 s, 2 s, 4 s capped at 3 s; each jittered down by up to half.
+    first, second, third = clock.sleeps
+    assert 0.5 <= first <= 1
+    assert 1 <= second <= 2
+    assert 1.5 <= third <= 3
+
+
+async def test_a_421_drops_the_connection_and_the_retry_opens_another(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.data_replies = ["421 4.3.2 shutting down"]
+    result = await pool.send(_message(builder))
+    assert result.accepted
+    assert result.attempts == 2
+    assert smtp_server.handler.connections == 2
+    assert len(smtp_server.handler.messages) == 1
+
+
+async def test_an_idle_connection_is_reopened(
+    smtp_server: SmtpServer, builder: MessageBuilder
+) -> None:
+    clock = FakeClock()
+    config = pool_config(smtp_server.port, idle_seconds=30)
+    async with SmtpPool(config, clock=clock, sleep=clock.sleep) as pool:
+        assert (await pool.send(_message(builder, 1))).accepted
+        clock.now += 10
+        assert (await pool.send(_message(builder, 2))).accepted
+        clock.now += 31
+        assert (await pool.send(_message(builder, 3))).accepted
+    assert pool.connections_opened == 2
+    assert smtp_server.handler.connections == 2
+
+
+@pytest.fixture
+def closed_port() -> int:
+    return free_port()  # nothing listens there once the probe is closed
+
+
+async def test_a_server_that_is_down_is_transient_and_quick(
+    closed_port: int, builder: MessageBuilder
+) -> None:
+    started = time.monotonic()
+    async with SmtpPool(pool_config(closed_port, attempts=3)) as pool:
+        result = await pool.send(_message(builder))
+    assert result.status is SendStatus.TRANSIENT
+    assert (result.code, result.stage, result.attempts) == (None, "connect", 3)
+    assert "connect" in result.reply.lower()
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.fixture
+async def silent_server() -> AsyncIterator[int]:
+    """Accepts connections and never says a word, like a relay behind a broken firewall."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_server_that_never_answers_times_out(
+    silent_server: int, builder: MessageBuilder
+) -> None:
+    config = pool_config(silent_server, attempts=2, connect_timeout=0.1, command_timeout=0.1)
+    started = time.monotonic()
+    async with SmtpPool(config) as pool:
+        result = await pool.send(_message(builder))
+    assert (result.status, result.attempts) == (SendStatus.TRANSIENT, 2)
+    assert time.monotonic() - started < 1.0
+
+
+async def test_the_rate_limit_spaces_messages(
+    smtp_server: SmtpServer, builder: MessageBuilder
+) -> None:
+    clock = FakeClock()
+    config = pool_config(smtp_server.port, rate_per_second=50)
+    async with SmtpPool(config, clock=clock, sleep=clock.sleep) as pool:
+        started = clock.now
+        for n in range(20):
+            assert (await pool.send(_message(builder, n))).accepted
+    assert len(smtp_server.handler.messages) == 20
+    # 20 messages at 50/s: the first at once, then 19 gaps of 20 ms.
+    assert clock.now - started == pytest.approx(0.38)
+    assert len(clock.sleeps) == 19
+
+
+async def test_a_closed_pool_refuses_to_send(
+    smtp_server: SmtpServer, builder: MessageBuilder
+) -> None:
+    pool = SmtpPool(pool_config(smtp_server.port))
+    await pool.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await pool.send(_message(builder))

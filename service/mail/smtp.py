@@ -3,11 +3,14 @@
 The pool keeps a few SMTP connections open and hands one to each send() in turn (a
 connection carries one transaction at a time), spaces messages out by a shared rate
 limit, and retries what may succeed later: 4xx replies, lost connections and timeouts,
-with a jittered exponential backoff. A 5xx reply to the envelope or the data is final.
+with a jittered exponential backoff. A 5xx reply to RCPT or to the data is final.
 
-Failures before a transaction starts (connecting, TLS, EHLO, AUTH) are transient even
-with a 5xx code: they say the relay or our configuration is wrong, not the recipient,
-and must never mark a delivery failed or suppress an address.
+Failures that are about us rather than the message are transient even with a 5xx code:
+connecting, TLS, EHLO, AUTH, and MAIL FROM refusing our sender (530 authentication
+required, 550 sender not allowed). They mean the relay or our configuration is wrong;
+they must never mark a delivery failed or suppress an address, and once fixed the
+same messages go out. Only 552 and 555 to MAIL FROM (too big, bad parameters) concern
+the message itself and are final.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ log = logging.getLogger("buletin.mail")
 
 Stage = Literal["connect", "mail", "rcpt", "data"]
 _START_TLS = {"auto": None, "always": True, "never": False}
+# 5xx replies to MAIL FROM that are about this message, not about our sender (RFC 5321).
+_MESSAGE_REFUSED_AT_MAIL = {552, 555}
 
 
 class SendStatus(str, Enum):
@@ -198,7 +203,8 @@ class SmtpPool:
     ) -> SendResult:
         if code == 421:
             self._drop(connection)  # the server is closing this connection
-        status = SendStatus.PERMANENT if 500 <= code < 600 else SendStatus.TRANSIENT
+        final = 500 <= code < 600 and (stage != "mail" or code in _MESSAGE_REFUSED_AT_MAIL)
+        status = SendStatus.PERMANENT if final else SendStatus.TRANSIENT
         return SendResult(status, code, reply, attempt, stage)
 
     async def _ready(self, connection: _Connection) -> aiosmtplib.SMTP:

@@ -1,8 +1,8 @@
 """A real SMTP server in the test process (aiosmtpd), and the pieces that talk to it.
 
 The server runs in aiosmtpd's own thread and loop; its handler keeps what arrives and can
-be scripted to refuse: `data_replies` / `rcpt_replies` are answered, in order, instead of
-accepting, so "451 twice, then accept" is `data_replies = ["451 …", "451 …"]`.
+be scripted to refuse: `mail_replies`, `rcpt_replies` and `data_replies` are answered, in
+order, instead of accepting, so "451 twice, then accept" is `data_replies = ["451 …"] * 2`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class RecordingHandler:
     messages: list[Received] = field(default_factory=list)
     data_replies: list[str] = field(default_factory=list)
     rcpt_replies: list[str] = field(default_factory=list)
+    mail_replies: list[str] = field(default_factory=list)
     connections: int = 0  # EHLOs: one per connection (no STARTTLS here)
     quits: int = 0
     rcpt_attempts: int = 0
@@ -50,6 +51,15 @@ class RecordingHandler:
         self.connections += 1
         session.host_name = hostname
         return responses
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if self.mail_replies:
+            return self.mail_replies.pop(0)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any

@@ -91,6 +91,25 @@ async def test_a_5xx_to_the_data_is_permanent_but_no_bounce_of_the_address(
     assert smtp_server.handler.data_attempts == 1
 
 
+async def test_a_refused_sender_is_our_problem_and_stays_transient(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.mail_replies = ["530 5.7.0 authentication required"] * 10
+    result = await pool.send(_message(builder))
+    assert (result.status, result.code, result.stage) == (SendStatus.TRANSIENT, 530, "mail")
+    assert result.attempts == 3
+    assert not result.recipient_refused
+
+
+async def test_a_message_too_big_is_permanent_at_mail_from(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.mail_replies = ["552 5.3.4 message too big"]
+    result = await pool.send(_message(builder))
+    assert (result.status, result.code, result.stage) == (SendStatus.PERMANENT, 552, "mail")
+    assert result.attempts == 1
+
+
 async def test_4xx_every_time_is_transient_after_the_attempts(
     smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
 ) -> None:

@@ -49,18 +49,15 @@ async def _seed_demo(settings: Settings) -> None:
 
 
 def cmd_dev(args: argparse.Namespace) -> None:
-    # The quick start: debug on (GraphiQL, no SECRET_KEY needed), SQLite, embedded Redis.
-    os.environ.setdefault("DEBUG", "1")
-    get_settings.cache_clear()
-    settings = get_settings()
+    from service.devserver import run
 
-    async def prepare() -> None:
-        await _migrate(settings)
-        await _seed_demo(settings)
+    run(args.host, args.port)
 
-    asyncio.run(prepare())
-    print(f"Buletin is running: GraphiQL at http://{args.host}:{args.port}/graphql")
-    _serve(settings, args.host, args.port)
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from workers.settings import build_worker
+
+    build_worker(get_settings()).run()
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -172,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("seed-demo", help="load the demo content (twice changes nothing)").set_defaults(
         func=cmd_seed_demo
+    )
+
+    sub.add_parser("worker", help="run an arq worker (jobs and crons)").set_defaults(
+        func=cmd_worker
     )
 
     serve = sub.add_parser("serve", help="serve the API")

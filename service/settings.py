@@ -67,10 +67,16 @@ class Settings(BaseSettings):
 
     # Workers (arq). The queue name lets several deployments (or test runs) share one Redis.
     queue_name: str = "buletin:queue"
+    # A publication older than this sends no staff notice (backdated imports, demo content).
+    notice_max_age_hours: int = Field(default=24, ge=1)
     # How long a worker may hold a claimed notice before another worker takes it over.
     notice_lease_seconds: int = Field(default=120, ge=1)
     # Outbox relay safety net, for events the after-commit relay could not hand over.
     outbox_relay_seconds: int = Field(default=5, ge=1, le=60)
+    # How often the worker publishes scheduled entries whose time has come.
+    schedule_sweep_seconds: int = Field(default=15, ge=1, le=60)
+    # How often the worker resumes notices a dead worker or a spent retry left behind.
+    notice_resume_seconds: int = Field(default=30, ge=1, le=60)
 
     # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
     session_ttl_hours: int = Field(default=14 * 24, ge=1)

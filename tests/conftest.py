@@ -98,6 +98,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
     # Domain code reads get_settings(); the environment makes it agree with the app's.
+    run = secrets.token_hex(6)
     env = {
         "DATABASE_URL": created_database,
         "REDIS_URL": redis_url,
@@ -108,7 +109,9 @@ def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
         # throttle keys of this run only: CI shares its Redis with other runs.
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_KIB": "1024",
-        "LOGIN_THROTTLE_PREFIX": f"buletin-test-{secrets.token_hex(6)}:login-fail",
+        "LOGIN_THROTTLE_PREFIX": f"buletin-test-{run}:login-fail",
+        # A queue of this run's own, for the same reason (its name prefixes the job ids).
+        "QUEUE_NAME": f"buletin-test-{run}:queue",
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
@@ -141,7 +144,7 @@ async def db(app: Starlette) -> None:
         ctx.apps._build_initial_querysets()
     conn = Tortoise.get_connection("default")
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
+        await conn.execute_script(f"TRUNCATE {', '.join(DATA_TABLES)} CASCADE")
     else:
         for table in DATA_TABLES:
             await conn.execute_script(f"DELETE FROM {table}")

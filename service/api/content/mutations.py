@@ -86,6 +86,8 @@ async def _entry_payload(
             row = await action(staff)
         except DomainError as exc:
             return EntryPayload(errors=user_errors(exc))
+    # Committed: hand its outbox events to the workers now, not at the relay cron's tick.
+    info.context.request.app.state.relay.kick()
     return EntryPayload(entry=await staff_entry(info, row.id, staff_locale(info, staff)))
 
 

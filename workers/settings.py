@@ -1,0 +1,91 @@
+"""The arq worker: its jobs, crons, and the clients each job finds in `ctx`.
+
+`buletin worker` runs build_worker(get_settings()); tests build one in burst mode.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq import Worker
+from arq.cron import CronJob, cron
+from tortoise import Tortoise
+
+from service.db import tortoise_config
+from service.mail.message import MessageBuilder
+from service.mail.render import Renderer
+from service.mail.smtp import Sender, SmtpPool
+from service.queue import redis_settings
+from service.settings import Settings
+from workers.notices import resume_notices
+from workers.outbox import process_outbox_event, relay_outbox
+from workers.publishing import publish_scheduled
+
+log = logging.getLogger("buletin.workers")
+
+
+def _every(seconds: int, offset: int = 0) -> set[int]:
+    return {(offset + s) % 60 for s in range(0, 60, seconds)}
+
+
+def cron_jobs(settings: Settings) -> list[CronJob]:
+    # unique=True: with several workers, one of them runs each tick.
+    return [
+        cron(relay_outbox, second=_every(settings.outbox_relay_seconds), unique=True),
+        cron(publish_scheduled, second=_every(settings.schedule_sweep_seconds), unique=True),
+        cron(
+            resume_notices,
+            second=_every(settings.notice_resume_seconds, offset=3),
+            unique=True,
+            run_at_startup=True,
+        ),
+    ]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    if not Tortoise.is_inited():
+        # A worker of its own; in `buletin dev` it shares the app's ORM instead.
+        await Tortoise.init(config=tortoise_config(settings))
+        ctx["owns_orm"] = True
+    if ctx.get("mail") is None:
+        pool = SmtpPool.from_settings(settings)
+        await pool.__aenter__()
+        ctx["mail"] = pool
+        ctx["owns_mail"] = True
+    ctx["renderer"] = Renderer.from_settings(settings)
+    ctx["builder"] = MessageBuilder.from_settings(settings)
+    log.info("worker.started queue=%s", settings.queue_name)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("owns_mail"):
+        await ctx["mail"].close()
+    if ctx.get("owns_orm"):
+        await Tortoise.close_connections()
+
+
+def build_worker(
+    settings: Settings,
+    *,
+    burst: bool = False,
+    handle_signals: bool = True,
+    mail: Sender | None = None,
+    **options: Any,
+) -> Worker:
+    return Worker(
+        functions=[process_outbox_event],
+        cron_jobs=cron_jobs(settings),
+        redis_settings=redis_settings(settings),
+        queue_name=settings.queue_name,
+        on_startup=startup,
+        on_shutdown=shutdown,
+        ctx={"settings": settings, "mail": mail},
+        burst=burst,
+        handle_signals=handle_signals,
+        health_check_interval=60,
+        health_check_key=f"{settings.queue_name}:health-check",
+        poll_delay=0.2,
+        **options,
+    )

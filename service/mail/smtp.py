@@ -133,6 +133,9 @@ class SmtpPool:
         for attempt in range(1, attempts + 1):
             await self._limiter.acquire()
             connection = await self._idle.get()
+            if self._closed:  # closed while this send waited: no new connection now
+                self._idle.put_nowait(connection)
+                return SendResult(SendStatus.TRANSIENT, None, "the SMTP pool closed", attempt)
             try:
                 result = await self._attempt(connection, message, attempt)
             finally:

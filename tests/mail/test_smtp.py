@@ -229,3 +229,24 @@ async def test_a_closed_pool_refuses_to_send(
     await pool.close()
     with pytest.raises(RuntimeError, match="closed"):
         await pool.send(_message(builder))
+
+
+async def test_closing_during_a_backoff_ends_the_send_without_reconnecting(
+    smtp_server: SmtpServer, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.data_replies = ["451 4.3.0 try later"] * 10
+    backing_off = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        backing_off.set()
+        await asyncio.sleep(seconds)
+
+    config = pool_config(smtp_server.port, backoff_seconds=0.2, backoff_max_seconds=0.2)
+    pool = SmtpPool(config, sleep=sleep)
+    sending = asyncio.create_task(pool.send(_message(builder)))
+    await backing_off.wait()
+    await pool.close()
+    result = await sending
+    assert (result.status, result.reply) == (SendStatus.TRANSIENT, "the SMTP pool closed")
+    assert smtp_server.handler.data_attempts == 1
+    assert pool.connections_opened == 1

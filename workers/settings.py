@@ -46,9 +46,9 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     if not Tortoise.is_inited():
-        # A worker of its own; in `buletin dev` it shares the app's ORM instead.
-        await Tortoise.init(config=tortoise_config(settings))
-        ctx["owns_orm"] = True
+        # A worker of its own; in `buletin dev` it shares the app's ORM instead. Keep the
+        # context: shutdown runs in another task, which would not see it (DESIGN §8).
+        ctx["orm"] = await Tortoise.init(config=tortoise_config(settings))
     if ctx.get("mail") is None:
         pool = SmtpPool.from_settings(settings)
         await pool.__aenter__()
@@ -62,8 +62,8 @@ async def startup(ctx: dict[str, Any]) -> None:
 async def shutdown(ctx: dict[str, Any]) -> None:
     if ctx.get("owns_mail"):
         await ctx["mail"].close()
-    if ctx.get("owns_orm"):
-        await Tortoise.close_connections()
+    if ctx.get("orm") is not None:
+        await ctx["orm"].close_connections()
 
 
 def build_worker(

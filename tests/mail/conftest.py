@@ -1,110 +1,28 @@
-"""A real SMTP server in the test process (aiosmtpd), and the pieces that talk to it.
-
-The server runs in aiosmtpd's own thread and loop; its handler keeps what arrives and can
-be scripted to refuse: `mail_replies`, `rcpt_replies` and `data_replies` are answered, in
-order, instead of accepting, so "451 twice, then accept" is `data_replies = ["451 …"] * 2`.
-"""
+"""The mail tests' fixtures: a real SMTP server (tests/smtp.py) and the pieces that talk to it."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from service.mail.config import SmtpConfig
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer, find_templates_dir
 from service.mail.smtp import SmtpPool
+from tests.smtp import SmtpServer, running
 
 ZONE = ZoneInfo("Europe/Tirane")
 MAIL_FROM = "Buletini i Shoqatës <buletin@shoqata.al>"
 
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-
-@dataclass
-class RecordingHandler:
-    messages: list[Received] = field(default_factory=list)
-    data_replies: list[str] = field(default_factory=list)
-    rcpt_replies: list[str] = field(default_factory=list)
-    mail_replies: list[str] = field(default_factory=list)
-    connections: int = 0  # EHLOs: one per connection (no STARTTLS here)
-    quits: int = 0
-    rcpt_attempts: int = 0
-    data_attempts: int = 0
-
-    async def handle_EHLO(
-        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: Any
-    ) -> Any:
-        self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_MAIL(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        if self.mail_replies:
-            return self.mail_replies.pop(0)
-        envelope.mail_from = address
-        envelope.mail_options.extend(options)
-        return "250 2.1.0 OK"
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        self.rcpt_attempts += 1
-        if self.rcpt_replies:
-            return self.rcpt_replies.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 2.1.5 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.data_attempts += 1
-        if self.data_replies:
-            return self.data_replies.pop(0)
-        content = envelope.content
-        assert isinstance(content, bytes)
-        self.messages.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
-        return f"250 2.0.0 queued as {len(self.messages)}"
-
-    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.quits += 1
-        return "221 2.0.0 bye"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class SmtpServer:
-    handler: RecordingHandler
-    port: int
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ready_timeout=5)
-    controller.start()
-    try:
-        yield SmtpServer(handler, controller.port)
-    finally:
-        controller.stop()
+    with running() as server:
+        yield server
 
 
 def pool_config(port: int, **overrides: Any) -> SmtpConfig:

@@ -12,7 +12,8 @@ from service.mail.message import MessageBuilder, OutgoingMessage
 from service.mail.render import Rendered
 from service.mail.smtp import SendStatus, SmtpPool
 from tests.mail.clock import FakeClock
-from tests.mail.conftest import SmtpServer, free_port, pool_config
+from tests.mail.conftest import pool_config
+from tests.smtp import SmtpServer, free_port
 
 _RENDERED = Rendered("Njoftim për stafin", "Përshëndetje!\n", "<p>Përshëndetje!</p>", "sq")
 

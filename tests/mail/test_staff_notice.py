@@ -9,8 +9,8 @@ from email.message import EmailMessage
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import SmtpPool
-from tests.mail.conftest import SmtpServer
 from tests.mail.samples import call_context, event_context
+from tests.smtp import SmtpServer
 
 
 async def _send_and_receive(

@@ -3,46 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from service.settings import Settings
-from tests.mail.conftest import RecordingHandler, free_port
+from tests.smtp import SmtpServer, running
 from workers.settings import build_worker
-
-
-@dataclass
-class SmtpServer:
-    handler: RecordingHandler
-    url: str
-
-    def parsed(self) -> list[EmailMessage]:
-        found = []
-        for received in self.handler.messages:
-            message = message_from_bytes(received.content, policy=default_policy)
-            assert isinstance(message, EmailMessage)
-            found.append(message)
-        return found
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.parsed() if address in str(m["To"])]
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
-    handler = RecordingHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpServer(handler, f"smtp://127.0.0.1:{port}")
-    finally:
-        controller.stop()
+    with running() as server:
+        yield server
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from service.settings import Settings
 from service.staff.actions import update_me, update_staff
 from service.staff.enums import StaffRole
 from tests.factories import bearer, days, entry, gql, now, staff, token_for
-from tests.workers.conftest import SmtpServer, run_worker
+from tests.smtp import SmtpServer
+from tests.workers.conftest import run_worker
 
 CREATE = """mutation($input: CreateEntryInput!) {
   createEntry(input: $input) { entry { id } errors { code message } } }"""

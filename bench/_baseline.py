@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import os
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -77,7 +76,7 @@ def _rank(locale: str) -> tuple[int, str]:
 
 
 def _cursor(published_at: datetime, entry_id: int) -> str:
-    raw = json.dumps([published_at.astimezone(UTC).isoformat(), entry_id], separators=(",", ":"))
+    raw = f"{published_at.astimezone(UTC).isoformat()}|{entry_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

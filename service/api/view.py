@@ -52,6 +52,9 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.cache = cache
 
+    def parse_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> bytes:
         # orjson: a twentieth of json.dumps' time on a page of entries (bench/graphql_read.py).
         return orjson.dumps(data)
@@ -116,15 +119,21 @@ class GraphQLView(GraphQL[Context, None]):
             and not context.private
             and not getattr(request.state, "graphql_failed", True)
         )
-        body = bytes(response.body)
+        public = anonymous and cacheable
         if key is not None and cacheable:
-            etag = self.cache.put(key, body).etag
+            etag: str | None = self.cache.put(key, bytes(response.body)).etag
+        elif request.method == "GET" and public:
+            etag = etag_for(hashlib.blake2b(bytes(response.body), digest_size=16).hexdigest())
         else:
-            etag = etag_for(hashlib.blake2b(body, digest_size=16).hexdigest())
-        answer = self._answer(request, body, etag, anonymous=anonymous and cacheable)
-        if request.method == "GET" and anonymous and request.headers.get("if-none-match") == etag:
-            return Response(status_code=304, headers=dict(answer.headers))
-        return answer
+            etag = None
+        if request.method == "GET" and public and etag is not None:
+            headers = self._public_headers(etag)
+            if request.headers.get("if-none-match") == etag:
+                return Response(status_code=304, headers=headers)
+            response.headers.update(headers)
+        elif not public:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     def _answer(self, request: Request, body: bytes, etag: str, *, anonymous: bool) -> Response:
         headers: dict[str, str] = {}

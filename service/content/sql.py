@@ -7,7 +7,7 @@ Tortoise's connection: building them with the ORM cost five times the query itse
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,8 +46,13 @@ class Statement:
         operator = "ILIKE" if self.postgres else "LIKE"  # SQLite's LIKE ignores ASCII case
         return f"{column} {operator} {self.param(f'%{escaped}%')} ESCAPE '\\'"
 
-    async def rows(self, sql: str) -> list[dict[str, Any]]:
-        return list(await self.connection.execute_query_dict(sql, self.args))
+    async def rows(self, sql: str) -> Sequence[Any]:
+        """asyncpg Records or sqlite3 Rows: indexable by position and by column name.
+
+        Not execute_query_dict: copying every row into a dict was 5% of a page's time.
+        """
+        _, rows = await self.connection.execute_query(sql, self.args)
+        return rows
 
 
 def statement() -> Statement:

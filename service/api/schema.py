@@ -51,7 +51,7 @@ class Schema(strawberry.Schema):
                 )
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: Settings, *, fast_leaves: bool = True) -> strawberry.Schema:
     # Built once per schema, not per request: fresh rule classes would defeat the
     # validation cache (Strawberry issue #4635, DESIGN §8).
     rules = validation_rules(
@@ -63,7 +63,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: RequestPolicy(rules=rules, max_tokens=settings.max_tokens),
     ]
     return Schema(
-        execution_context_class=LeafFastPathExecutor,
+        execution_context_class=LeafFastPathExecutor if fast_leaves else None,
         query=Query,
         mutation=Mutation,
         types=[NewsArticle, Event, OpenCall],

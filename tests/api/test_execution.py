@@ -1,0 +1,43 @@
+"""The leaf fast path answers exactly what graphql-core's own path answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from service.api.context import Context
+from service.api.schema import build_schema
+from service.content.enums import EntryKind
+from service.settings import Settings
+from tests.factories import entry, topic
+
+OPERATIONS = Path(__file__).parents[2] / "graphql" / "operations"
+
+
+async def run(fast: bool, settings: Settings, query: str, variables: dict[str, Any]) -> Any:
+    schema = build_schema(settings, fast_leaves=fast)
+    scope = {"type": "http", "method": "POST", "headers": [], "path": "/", "query_string": b""}
+    context = Context(request=Request(scope), response=Response(), settings=settings)
+    result = await schema.execute(query, variable_values=variables, context_value=context)
+    return result.data, [(e.message, e.path) for e in result.errors or []]
+
+
+async def test_fast_and_normal_paths_agree(db: None, settings: Settings) -> None:
+    await topic("youth", "Rinia", "Youth")
+    await entry("Lajm", en="News", topics=("youth",), cover_image_url=None)
+    await entry("Ngjarje", kind=EntryKind.EVENT, venue=None, organisers="ASPA")
+    await entry("Thirrje", en="Call", kind=EntryKind.CALL, apply_url="https://example.org/a")
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ((OPERATIONS / "HomePage.graphql").read_text(), {"locale": "en"}),
+        ((OPERATIONS / "EntryPage.graphql").read_text(), {"slug": "thirrje", "locale": "sq"}),
+        ((OPERATIONS / "EntryList.graphql").read_text(), {"kinds": ["EVENT"], "first": 2}),
+        ('{ entries(locale: "xx") { edges { cursor } } }', {}),
+    ]
+    for query, variables in cases:
+        fast = await run(True, settings, query, variables)
+        normal = await run(False, settings, query, variables)
+        assert fast == normal
+    assert fast[1]  # the last case is an error, and both report it alike

@@ -1,7 +1,8 @@
-# One image for every role: the api and the migrate job (the worker joins in the workers issue).
+# One image for every role: the api, the worker and the migrate job.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
+    EMAIL_TEMPLATES_DIR=/app/email_templates \
     PYTHONUNBUFFERED=1 \
     UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
@@ -17,6 +18,7 @@ RUN uv sync --locked --no-dev --no-install-project
 COPY service ./service
 COPY workers ./workers
 COPY migrations ./migrations
+COPY email_templates ./email_templates
 RUN uv sync --locked --no-dev --no-editable
 
 RUN useradd --system --home /app buletin

@@ -565,7 +565,8 @@ def build_targets(db_url: str, redis_url: str) -> list[Target]:
         targets.append(
             Target(
                 name=name,
-                argv=[str(VENV_BIN / "buletin"), "serve"],
+                # The baseline's log level: neither side writes an access log line a request.
+                argv=[str(VENV_BIN / "buletin"), "serve", "--log-level", "warning"],
                 env={**api_env, "RESULT_CACHE": cache},
                 port=free_port(),
                 method="POST",

@@ -18,16 +18,25 @@ from service.staff.enums import StaffRole
 log = logging.getLogger("buletin.cli")
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def _serve(
+    settings: Settings, host: str, port: int, workers: int = 1, log_level: str = "info"
+) -> None:
     import uvicorn
 
     if workers > 1:
         # Each worker process builds its own app from the environment.
-        uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "service.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
         return
     from service.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
 async def _migrate(settings: Settings) -> None:
@@ -70,7 +79,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    _serve(get_settings(), args.host, args.port, args.workers)
+    _serve(get_settings(), args.host, args.port, args.workers, args.log_level)
 
 
 def cmd_makemigrations(args: argparse.Namespace) -> None:
@@ -179,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="uvicorn's; below info there is no access log (a proxy in front usually keeps one)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     makemigrations = sub.add_parser(

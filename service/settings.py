@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -152,8 +152,9 @@ class Settings(BaseSettings):
             raise ValueError("SECRET_KEY is required unless DEBUG is on")
         return self
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
+        # Asked for every datetime of every entry on a page: looked up once.
         return ZoneInfo(self.timezone)
 
     @property

@@ -26,7 +26,7 @@ from service.staff.errors import StaffError, StaffErrorCode
 from service.staff.models import ApiToken, StaffSession, StaffUser
 from service.staff.passwords import dummy_hash, hash_password, verify_password
 from service.staff.roles import require_role
-from service.staff.throttle import LoginThrottle
+from service.staff.throttle import LoginThrottle, ThrottleUnavailable
 from service.staff.tokens import TokenKind, new_token, token_digest, token_kind
 from service.staff.validation import (
     MAX_EMAIL_LENGTH,
@@ -219,7 +219,15 @@ async def login(
     settings = settings or get_settings()
     email = normalize_email(email)[:MAX_EMAIL_LENGTH]
     address = address[:64]
-    if not await throttle.attempt(email=email, address=address):
+    try:
+        allowed = await throttle.attempt(email=email, address=address)
+    except ThrottleUnavailable:
+        # Fail closed: an uncounted sign-in would let a password guesser run free.
+        log.warning("staff.login_unavailable reason=throttle")
+        raise StaffError.single(
+            StaffErrorCode.UNAVAILABLE, "Sign-in is unavailable for a moment. Try again soon."
+        ) from None
+    if not allowed:
         log.warning("staff.login_throttled address=%s", address)
         raise StaffError.single(
             StaffErrorCode.TOO_MANY_ATTEMPTS, "Too many failed sign-ins. Try again later."

@@ -18,6 +18,8 @@ class StaffErrorCode(str, Enum):
     UNSUPPORTED_LOCALE = "UNSUPPORTED_LOCALE"
     # The change would leave no active admin to manage staff.
     LAST_ADMIN = "LAST_ADMIN"
+    # Attempts cannot be counted (Redis is down): sign-in is refused rather than unthrottled.
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 class StaffError(DomainError):

@@ -8,11 +8,13 @@ is set once), so refused attempts do not prolong a lock.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import cast
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from service.settings import Settings
 
@@ -36,6 +38,10 @@ if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
 end
 return 1
 """
+
+
+class ThrottleUnavailable(Exception):
+    """Redis did not answer: attempts cannot be counted."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +71,19 @@ class LoginThrottle:
     async def attempt(self, *, email: str, address: str) -> bool:
         """Count one attempt; False when the account or the address has used up its tries."""
         keys = [self.account_key(email), self.address_key(address)]
-        # redis-py 5 (arq pins it) types eval as sync-or-async; the asyncio client awaits.
-        counts = await cast(
-            "Awaitable[list[int]]",
-            self.redis.eval(_COUNT_ATTEMPT, 2, *keys, str(self.window_seconds)),
-        )
+        try:
+            # redis-py 5 (arq pins it) types eval as sync-or-async; the asyncio client awaits.
+            counts = await cast(
+                "Awaitable[list[int]]",
+                self.redis.eval(_COUNT_ATTEMPT, 2, *keys, str(self.window_seconds)),
+            )
+        except RedisError as exc:
+            raise ThrottleUnavailable from exc
         account, by_address = (int(c) for c in counts)
         return account <= self.max_account_failures and by_address <= self.max_address_failures
 
     async def succeeded(self, *, email: str, address: str) -> None:
         """The attempt was right: it was no failure, and the account's count starts over."""
         keys = [self.account_key(email), self.address_key(address)]
-        await cast("Awaitable[object]", self.redis.eval(_FORGIVE, 2, *keys))
+        with contextlib.suppress(RedisError):  # at worst the attempt stays counted
+            await cast("Awaitable[object]", self.redis.eval(_FORGIVE, 2, *keys))

@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from redis.asyncio import Redis
+from starlette.applications import Starlette
 
 from service.staff.enums import StaffRole
 from service.staff.models import ApiToken, StaffSession, StaffUser
@@ -266,3 +268,20 @@ async def test_create_staff_reports_a_duplicate_email(client: httpx.AsyncClient)
         "staff": None,
         "errors": [{"field": "email", "code": "DUPLICATE_EMAIL"}],
     }
+
+
+async def test_sign_in_is_refused_not_unthrottled_while_redis_is_down(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
+    member = await staff(StaffRole.EDITOR)
+    working = app.state.redis
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    app.state.redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    try:
+        login = await sign_in(client, member.email)
+    finally:
+        await app.state.redis.aclose()
+        app.state.redis = working
+    assert login["token"] is None
+    assert [e["code"] for e in login["errors"]] == ["UNAVAILABLE"]
+    assert not await StaffSession.exists(staff_id=member.id)

@@ -18,6 +18,7 @@ from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
 from service.queue import redis_settings
 from service.settings import Settings
+from workers.housekeeping import purge_sessions
 from workers.notices import resume_notices
 from workers.outbox import process_outbox_event, relay_outbox
 from workers.publishing import publish_scheduled
@@ -34,6 +35,7 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
     return [
         cron(relay_outbox, second=_every(settings.outbox_relay_seconds), unique=True),
         cron(publish_scheduled, second=_every(settings.schedule_sweep_seconds), unique=True),
+        cron(purge_sessions, hour=3, minute=15, second=0, unique=True),
         cron(
             resume_notices,
             second=_every(settings.notice_resume_seconds, offset=3),

@@ -64,9 +64,13 @@ def cmd_dev(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from workers.settings import build_worker
+    from workers.settings import build_worker, check_health
 
-    build_worker(get_settings()).run()
+    settings = get_settings()
+    if args.check:
+        # For orchestrators: 0 while some worker of this queue wrote its health key lately.
+        sys.exit(asyncio.run(check_health(settings)))
+    build_worker(settings).run()
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -180,9 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_seed_demo
     )
 
-    sub.add_parser("worker", help="run an arq worker (jobs and crons)").set_defaults(
-        func=cmd_worker
+    worker = sub.add_parser("worker", help="run an arq worker (jobs and crons)")
+    worker.add_argument(
+        "--check", action="store_true", help="exit 0 if a worker is alive, 1 if not"
     )
+    worker.set_defaults(func=cmd_worker)
 
     serve = sub.add_parser("serve", help="serve the API")
     serve.add_argument("--host", default="127.0.0.1")

@@ -10,6 +10,7 @@ from typing import Any
 
 from arq import Worker
 from arq.cron import CronJob, cron
+from arq.worker import async_check_health
 from tortoise import Tortoise
 
 from service.db import tortoise_config
@@ -68,6 +69,20 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["orm"].close_connections()
 
 
+HEALTH_CHECK_SECONDS = 60
+
+
+def health_check_key(settings: Settings) -> str:
+    return f"{settings.queue_name}:health-check"
+
+
+async def check_health(settings: Settings) -> int:
+    """0 when a worker of this queue wrote its health key within the last interval."""
+    return await async_check_health(
+        redis_settings(settings), health_check_key(settings), settings.queue_name
+    )
+
+
 def build_worker(
     settings: Settings,
     *,
@@ -86,8 +101,8 @@ def build_worker(
         ctx={"settings": settings, "mail": mail},
         burst=burst,
         handle_signals=handle_signals,
-        health_check_interval=60,
-        health_check_key=f"{settings.queue_name}:health-check",
+        health_check_interval=HEALTH_CHECK_SECONDS,
+        health_check_key=health_check_key(settings),
         poll_delay=0.2,
         **options,
     )

@@ -27,8 +27,3 @@ def sanitize_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     ).strip()
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of a fragment, for search and summaries."""
-    return " ".join(nh3.clean(html, tags=set()).split())

@@ -107,44 +107,60 @@ async def schedule_entry(
     return entry
 
 
-async def unpublish_entry(entry_id: int, *, actor: StaffUser | None = None) -> Entry:
-    """Back to draft: a published entry leaves the public, a scheduled one is unscheduled."""
-    require_editor(actor, "unpublish")
+async def _take_down(
+    entry_id: int,
+    actor: StaffUser | None,
+    *,
+    to: EntryStatus,
+    allowed: tuple[EntryStatus, ...],
+    refusal: str,
+    action: str,
+    topic: str,
+) -> Entry:
+    """Move an entry out of publication; the public only hears of it if it was published."""
     async with in_transaction():
         entry = await lock_entry(entry_id)
         was = entry.status
-        if was not in (EntryStatus.PUBLISHED, EntryStatus.SCHEDULED):
-            raise _refuse("Only a published or scheduled entry can be unpublished.")
-        entry.status = EntryStatus.DRAFT
+        if was not in allowed:
+            raise _refuse(refusal)
+        entry.status = to
         entry.publish_at = None
         if actor is not None:
             entry.updated_by = actor
         await entry.save()
-        await record(actor, "entry.unpublished", entry_id=entry.id, details={"was": was.value})
+        await record(actor, action, entry_id=entry.id, details={"was": was.value})
         if was is EntryStatus.PUBLISHED:
-            await emit(ENTRY_UNPUBLISHED, entry_id=entry.id)
+            await emit(topic, entry_id=entry.id)
             await bump_content_version()
     return entry
+
+
+async def unpublish_entry(entry_id: int, *, actor: StaffUser | None = None) -> Entry:
+    """Back to draft: a published entry leaves the public, a scheduled one is unscheduled."""
+    require_editor(actor, "unpublish")
+    return await _take_down(
+        entry_id,
+        actor,
+        to=EntryStatus.DRAFT,
+        allowed=(EntryStatus.PUBLISHED, EntryStatus.SCHEDULED),
+        refusal="Only a published or scheduled entry can be unpublished.",
+        action="entry.unpublished",
+        topic=ENTRY_UNPUBLISHED,
+    )
 
 
 async def archive_entry(entry_id: int, *, actor: StaffUser | None = None) -> Entry:
     """Out of every list for good, but kept (publishing it again is still possible)."""
     require_editor(actor, "archive")
-    async with in_transaction():
-        entry = await lock_entry(entry_id)
-        was = entry.status
-        if was is EntryStatus.ARCHIVED:
-            raise _refuse("The entry is already archived.")
-        entry.status = EntryStatus.ARCHIVED
-        entry.publish_at = None
-        if actor is not None:
-            entry.updated_by = actor
-        await entry.save()
-        await record(actor, "entry.archived", entry_id=entry.id, details={"was": was.value})
-        if was is EntryStatus.PUBLISHED:
-            await emit(ENTRY_ARCHIVED, entry_id=entry.id)
-            await bump_content_version()
-    return entry
+    return await _take_down(
+        entry_id,
+        actor,
+        to=EntryStatus.ARCHIVED,
+        allowed=(EntryStatus.DRAFT, EntryStatus.SCHEDULED, EntryStatus.PUBLISHED),
+        refusal="The entry is already archived.",
+        action="entry.archived",
+        topic=ENTRY_ARCHIVED,
+    )
 
 
 async def due_entry_ids(now: datetime) -> list[int]:

@@ -43,6 +43,16 @@ async def call(
     return data
 
 
+async def create_news(client: httpx.AsyncClient, token: str, title: str) -> dict[str, Any]:
+    """A news draft in Albanian, through createEntry."""
+    return await call(
+        client,
+        CREATE,
+        {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": title}]}},
+        token,
+    )
+
+
 async def test_the_whole_life_of_an_entry(client: httpx.AsyncClient) -> None:
     await topic("civil-society", "Shoqëria civile", "Civil society")
     author = await token_for(await staff(StaffRole.AUTHOR))
@@ -164,12 +174,7 @@ async def test_two_saves_from_the_same_updated_at_one_conflicts(
     client: httpx.AsyncClient,
 ) -> None:
     editor = await token_for(await staff(StaffRole.EDITOR))
-    created = await call(
-        client,
-        CREATE,
-        {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": "Lajm"}]}},
-        editor,
-    )
+    created = await create_news(client, editor, "Lajm")
     entry = created["entry"]
 
     async def save(title: str) -> list[dict[str, Any]]:
@@ -193,12 +198,7 @@ async def test_two_saves_from_the_same_updated_at_one_conflicts(
 
 async def test_staff_see_drafts_the_public_does_not(client: httpx.AsyncClient) -> None:
     author = await token_for(await staff(StaffRole.AUTHOR))
-    created = await call(
-        client,
-        CREATE,
-        {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": "Skicë"}]}},
-        author,
-    )
+    created = await create_news(client, author, "Skicë")
     query = """query($id: ID!) {
         entries(filter: {status: [DRAFT]}) { edges { node { title status } } }
         entryById(id: $id) { title status createdBy { name } } }"""
@@ -216,12 +216,7 @@ async def test_a_preview_token_opens_one_draft_without_credentials(
     client: httpx.AsyncClient,
 ) -> None:
     author = await token_for(await staff(StaffRole.AUTHOR))
-    created = await call(
-        client,
-        CREATE,
-        {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": "Skicë"}]}},
-        author,
-    )
+    created = await create_news(client, author, "Skicë")
     minted = await call(
         client,
         "mutation($id: ID!) { createPreviewToken(id: $id) { token expiresAt errors { code } } }",
@@ -256,12 +251,7 @@ async def test_a_preview_token_opens_one_draft_without_credentials(
 
 async def test_revisions_list_and_restore(client: httpx.AsyncClient) -> None:
     editor = await token_for(await staff(StaffRole.EDITOR))
-    created = await call(
-        client,
-        CREATE,
-        {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": "Versioni 1"}]}},
-        editor,
-    )
+    created = await create_news(client, editor, "Versioni 1")
     entry_id = created["entry"]["id"]
     await call(
         client,

@@ -29,6 +29,9 @@ from service.settings import Settings, get_settings
 
 # Every table with data a test makes; content_version and the migration ledger stay.
 DATA_TABLES = (
+    "delivery",
+    "digest",
+    "subscriber",
     "staff_notice",
     "entry_topic",
     "entry_translation",

@@ -1,0 +1,1 @@
+"""The newsletter's audience: subscribers, digests and their deliveries."""

@@ -269,6 +269,7 @@ async def load_content(entries: int) -> tuple[str, int]:
     from service.content.models import Entry
     from service.db import orm
     from service.settings import get_settings
+    from service.staff.actors import SYSTEM
 
     settings = get_settings()
     demo_note = "demo: not loaded"
@@ -279,13 +280,15 @@ async def load_content(entries: int) -> tuple[str, int]:
             demo_note = f"demo: not available ({exc})"
         else:
             try:
-                report = await seed_demo()
+                report = await seed_demo(settings)
                 demo_note = f"demo: {report.created} entries, {report.topics} topics"
             except Exception as exc:  # someone else's work in progress must not stop the bench
                 demo_note = f"demo: failed ({exc!r}), synthetic content only"
 
         for position, (slug, sq, en) in enumerate(SYNTHETIC_TOPICS, start=1):
-            await save_topic(slug, {"sq": sq, "en": en}, position=100 + position)
+            await save_topic(
+                slug, {"sq": sq, "en": en}, position=100 + position, actor=SYSTEM, settings=settings
+            )
         topic_slugs = [slug for slug, _, _ in SYNTHETIC_TOPICS]
 
         rng = random.Random(20261101)

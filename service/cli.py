@@ -50,7 +50,7 @@ async def _seed_demo(settings: Settings) -> None:
     from service.db import orm
 
     async with orm(settings):
-        report = await seed_demo()
+        report = await seed_demo(settings)
     print(
         f"demo content: {report.created} entries created, {report.skipped} already there, "
         f"{report.topics} topics"
@@ -131,6 +131,7 @@ def cmd_createstaff(args: argparse.Namespace) -> None:
     from service.db import orm
     from service.errors import DomainError
     from service.staff.actions import create_staff
+    from service.staff.actors import SYSTEM
 
     settings = get_settings()
     password = _read_password()
@@ -143,6 +144,7 @@ def cmd_createstaff(args: argparse.Namespace) -> None:
                 StaffRole(args.role),
                 password,
                 locale=args.locale,
+                actor=SYSTEM,
                 settings=settings,
             )
         return f"staff account {member.id} created: {member.email} ({member.role.value})"

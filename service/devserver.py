@@ -27,11 +27,12 @@ async def prepare(settings: Settings) -> bool:
     from service.content.demo import seed_demo
     from service.db import apply_migrations, orm
     from service.staff.actions import create_staff
+    from service.staff.actors import SYSTEM
     from service.staff.models import StaffUser
 
     await apply_migrations(settings)
     async with orm(settings):
-        report = await seed_demo()
+        report = await seed_demo(settings)
         log.info("dev.demo_loaded created=%s skipped=%s", report.created, report.skipped)
         if await StaffUser.exists():
             return False
@@ -40,6 +41,7 @@ async def prepare(settings: Settings) -> bool:
             "Demo Admin",
             StaffRole.ADMIN,
             DEMO_ADMIN_PASSWORD,
+            actor=SYSTEM,
             settings=settings,
         )
         return True

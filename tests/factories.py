@@ -16,6 +16,7 @@ from service.content.publishing import publish_entry
 from service.content.topics import save_topic
 from service.settings import get_settings
 from service.staff.actions import create_staff, login
+from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from service.staff.models import StaffSession, StaffUser
 from service.staff.throttle import LoginThrottle
@@ -34,7 +35,7 @@ async def topic(slug: str, sq: str | None = None, en: str | None = None) -> None
     names = {"sq": sq or slug.title()}
     if en is not None:
         names["en"] = en
-    await save_topic(slug, names)
+    await save_topic(slug, names, actor=SYSTEM, settings=get_settings())
 
 
 async def entry(
@@ -58,10 +59,12 @@ async def entry(
     if en is not None:
         translations.append(TranslationData(locale="en", title=en, summary=summary, body=body))
     created = await create_entry(
-        EntryData(kind=kind, translations=translations, topics=topics, **fields)
+        EntryData(kind=kind, translations=translations, topics=topics, **fields),
+        actor=SYSTEM,
+        settings=get_settings(),
     )
     if publish:
-        await publish_entry(created.id, at=published_at)
+        await publish_entry(created.id, at=published_at, actor=SYSTEM)
     return created
 
 
@@ -101,6 +104,8 @@ async def staff(
         role,
         password,
         locale=locale,
+        actor=SYSTEM,
+        settings=get_settings(),
     )
 
 
@@ -110,7 +115,9 @@ async def token_for(member: StaffUser, password: str = PASSWORD) -> str:
     assert settings.redis_url is not None
     async with Redis.from_url(settings.redis_url) as redis:
         throttle = LoginThrottle.from_settings(redis, settings)
-        result = await login(member.email, password, address="factory", throttle=throttle)
+        result = await login(
+            member.email, password, address="factory", throttle=throttle, settings=get_settings()
+        )
     return result.token
 
 

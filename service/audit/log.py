@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from service.audit.models import AuditEvent
+from service.staff.actors import staff_of
 
 if TYPE_CHECKING:
-    from service.staff.models import StaffUser
+    from service.staff.actors import Actor, Stranger
 
 
 async def record(
-    actor: StaffUser | None,
+    actor: Actor | Stranger,
     action: str,
     *,
     entry_id: int | None = None,
@@ -20,7 +21,11 @@ async def record(
 ) -> AuditEvent:
     """Call inside the transaction of the change, so the log never claims what did not happen."""
     return await AuditEvent.create(
-        actor=actor, action=action, entry_id=entry_id, target=target, details=details or {}
+        actor=staff_of(actor),
+        action=action,
+        entry_id=entry_id,
+        target=target,
+        details=details or {},
     )
 
 

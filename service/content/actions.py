@@ -27,10 +27,11 @@ from service.content.slugs import slug_from_title, unique_slug
 from service.content.validation import validate_entry
 from service.errors import NotFound
 from service.outbox.events import ENTRY_UPDATED, emit
-from service.settings import Settings, get_settings
+from service.settings import Settings
+from service.staff.actors import staff_of
 
 if TYPE_CHECKING:
-    from service.staff.models import StaffUser
+    from service.staff.actors import Actor
 
 __all__ = [
     "EntryData",
@@ -149,11 +150,8 @@ def _duplicate_slug() -> ContentError:
     )
 
 
-async def create_entry(
-    data: EntryData, *, actor: StaffUser | None = None, settings: Settings | None = None
-) -> Entry:
+async def create_entry(data: EntryData, *, actor: Actor, settings: Settings) -> Entry:
     """A new draft with its translations and topics; any staff member may write one."""
-    settings = settings or get_settings()
     _raise_if_invalid(data, settings)
     try:
         async with in_transaction():
@@ -161,8 +159,8 @@ async def create_entry(
             entry = await Entry.create(
                 kind=data.kind,
                 status=EntryStatus.DRAFT,
-                created_by=actor,
-                updated_by=actor,
+                created_by=staff_of(actor),
+                updated_by=staff_of(actor),
                 **{name: getattr(data, name) for name in SCALAR_FIELDS},
             )
             for i, tr in enumerate(data.translations):
@@ -195,12 +193,11 @@ async def update_entry(
     entry_id: int,
     patch: EntryPatch,
     *,
-    actor: StaffUser | None = None,
+    actor: Actor,
+    settings: Settings,
     expected_updated_at: datetime | None = None,
-    settings: Settings | None = None,
 ) -> Entry:
     """Change any subset of an entry; refuses with CONFLICT if someone saved it since."""
-    settings = settings or get_settings()
     try:
         async with in_transaction():
             entry = await lock_entry(entry_id)
@@ -235,13 +232,13 @@ async def _apply(
     entry: Entry,
     existing: dict[str, EntryTranslation],
     patch: EntryPatch,
-    actor: StaffUser | None,
+    actor: Actor,
 ) -> None:
     for name in SCALAR_FIELDS:
         value = getattr(patch, name)
         if value is not KEEP:
             setattr(entry, name, value)
-    entry.updated_by = actor
+    entry.updated_by = staff_of(actor)
     # auto_now gives every save a new updated_at: that is the optimistic-concurrency token.
     await entry.save()
     stable = entry.first_published_at is not None
@@ -260,7 +257,7 @@ async def _apply(
             await entry.topics.add(*topics)
 
 
-async def submit_entry(entry_id: int, *, actor: StaffUser | None) -> Entry:
+async def submit_entry(entry_id: int, *, actor: Actor) -> Entry:
     """An author hands a draft to the editors."""
     async with in_transaction():
         entry = await lock_entry(entry_id)
@@ -270,13 +267,13 @@ async def submit_entry(entry_id: int, *, actor: StaffUser | None) -> Entry:
                 ContentErrorCode.INVALID_TRANSITION, "Only a draft can be submitted.", "id"
             )
         entry.submitted_at = datetime.now(UTC)
-        entry.updated_by = actor
+        entry.updated_by = staff_of(actor)
         await entry.save()
         await record(actor, "entry.submitted", entry_id=entry.id)
     return entry
 
 
-async def delete_entry(entry_id: int, *, actor: StaffUser | None = None) -> None:
+async def delete_entry(entry_id: int, *, actor: Actor) -> None:
     """Drafts only: anything once public is archived instead, so its history stays."""
     async with in_transaction():
         entry = await lock_entry(entry_id)
@@ -294,14 +291,11 @@ async def delete_entry(entry_id: int, *, actor: StaffUser | None = None) -> None
         )
 
 
-async def restore_revision(
-    revision_id: int, *, actor: StaffUser | None = None, settings: Settings | None = None
-) -> Entry:
+async def restore_revision(revision_id: int, *, actor: Actor, settings: Settings) -> Entry:
     """Bring back an earlier revision's content as a new revision; the status is unchanged."""
     revision = await Revision.get_or_none(id=revision_id)
     if revision is None:
         raise NotFound(f"There is no revision {revision_id}.")
-    settings = settings or get_settings()
     entry_id: int = revision.entry_id  # type: ignore[attr-defined]
     async with in_transaction():
         entry = await lock_entry(entry_id)

@@ -26,7 +26,8 @@ from service.content.models import EntryTranslation, Topic, TopicTranslation
 from service.content.publishing import publish_entry
 from service.content.slugs import slug_from_title
 from service.content.topics import save_topic
-from service.settings import Settings, get_settings
+from service.settings import Settings
+from service.staff.actors import SYSTEM
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -1107,13 +1108,15 @@ async def _ensure_topic(topic: DemoTopic, position: int, settings: Settings) -> 
     }
     existing = await Topic.get_or_none(slug=topic.slug)
     if existing is None:
-        await save_topic(topic.slug, names, position=position)
+        await save_topic(topic.slug, names, position=position, actor=SYSTEM, settings=settings)
         return
     # Fill in missing names only: staff may have renamed or reordered demo topics.
     have = {tr.locale for tr in await TopicTranslation.filter(topic=existing)}
     missing = {loc: name for loc, name in names.items() if loc not in have}
     if missing:
-        await save_topic(topic.slug, missing, position=existing.position)
+        await save_topic(
+            topic.slug, missing, position=existing.position, actor=SYSTEM, settings=settings
+        )
 
 
 async def _load_entry(item: DemoEntry, slug: str, today: date, settings: Settings) -> None:
@@ -1144,17 +1147,16 @@ async def _load_entry(item: DemoEntry, slug: str, today: date, settings: Setting
     # One transaction per entry: a draft left behind by a failed publish would be
     # skipped by every later run and never get published.
     async with in_transaction():
-        entry = await create_entry(data, settings=settings)
+        entry = await create_entry(data, actor=SYSTEM, settings=settings)
         if item.published is not None:
-            await publish_entry(entry.id, at=item.published.resolve(today, zone))
+            await publish_entry(entry.id, actor=SYSTEM, at=item.published.resolve(today, zone))
 
 
-async def seed_demo(now: datetime | None = None) -> DemoReport:
+async def seed_demo(settings: Settings, now: datetime | None = None) -> DemoReport:
     """Load the demo topics and entries, skipping what is already there."""
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    settings = get_settings()
     if DEMO_LOCALE not in settings.locales:
         raise ValueError(f"The demo content needs the {DEMO_LOCALE!r} locale to be configured.")
     today = now.astimezone(settings.zone).date()

@@ -1,7 +1,4 @@
-"""Who may change which entry. Checked in the domain, so the API and the CLI cannot differ.
-
-`actor=None` is the system itself (the CLI, the demo loader, the scheduler).
-"""
+"""Who may change which entry. Checked in the domain, so the API and the CLI cannot differ."""
 
 from __future__ import annotations
 
@@ -9,28 +6,29 @@ from typing import TYPE_CHECKING
 
 from service.content.enums import EntryStatus
 from service.errors import Forbidden
+from service.staff.actors import Actor, System, checked
 from service.staff.enums import StaffRole
 from service.staff.roles import has_role
 
 if TYPE_CHECKING:
     from service.content.models import Entry
-    from service.staff.models import StaffUser
 
 
-def is_editor(actor: StaffUser | None) -> bool:
-    return actor is None or has_role(actor, StaffRole.EDITOR)
+def is_editor(actor: Actor) -> bool:
+    actor = checked(actor)
+    return isinstance(actor, System) or has_role(actor, StaffRole.EDITOR)
 
 
-def require_editor(actor: StaffUser | None, doing: str) -> None:
+def require_editor(actor: Actor, doing: str) -> None:
     if not is_editor(actor):
         raise Forbidden(f"Only editors and admins may {doing}.")
 
 
-def require_can_edit(actor: StaffUser | None, entry: Entry) -> None:
+def require_can_edit(actor: Actor, entry: Entry) -> None:
     """Editors edit anything; authors only their own drafts."""
     if is_editor(actor):
         return
-    assert actor is not None  # is_editor(None) is True
+    assert not isinstance(actor, System)  # is_editor(SYSTEM) is True
     if entry.created_by_id != actor.id:  # type: ignore[attr-defined]
         raise Forbidden("Authors may only change their own entries.")
     if entry.status is not EntryStatus.DRAFT:

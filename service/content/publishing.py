@@ -20,9 +20,10 @@ from service.content.errors import ContentError, ContentErrorCode
 from service.content.models import Entry
 from service.content.permissions import require_editor
 from service.outbox.events import ENTRY_ARCHIVED, ENTRY_PUBLISHED, ENTRY_UNPUBLISHED, emit
+from service.staff.actors import SYSTEM, staff_of
 
 if TYPE_CHECKING:
-    from service.staff.models import StaffUser
+    from service.staff.actors import Actor
 
 
 def _refuse(message: str) -> ContentError:
@@ -38,7 +39,7 @@ def _check_call_still_open(entry: Entry, moment: datetime) -> None:
         )
 
 
-async def _publish_locked(entry: Entry, actor: StaffUser | None, moment: datetime) -> None:
+async def _publish_locked(entry: Entry, actor: Actor, moment: datetime) -> None:
     if entry.status is EntryStatus.PUBLISHED:
         raise _refuse("The entry is already published.")
     _check_call_still_open(entry, moment)
@@ -49,8 +50,8 @@ async def _publish_locked(entry: Entry, actor: StaffUser | None, moment: datetim
     entry.submitted_at = None
     if first:
         entry.first_published_at = moment
-    if actor is not None:
-        entry.updated_by = actor
+    if (staff := staff_of(actor)) is not None:
+        entry.updated_by = staff
     await entry.save()
     # One event per publication; the notice worker sends notices only when `first` is true.
     await emit(ENTRY_PUBLISHED, entry_id=entry.id, first=first)
@@ -58,9 +59,7 @@ async def _publish_locked(entry: Entry, actor: StaffUser | None, moment: datetim
     await bump_content_version()
 
 
-async def publish_entry(
-    entry_id: int, *, actor: StaffUser | None = None, at: datetime | None = None
-) -> Entry:
+async def publish_entry(entry_id: int, *, actor: Actor, at: datetime | None = None) -> Entry:
     """Make an entry public now. `at` backdates publication (imports, demo content)."""
     require_editor(actor, "publish")
     now = datetime.now(UTC)
@@ -75,9 +74,7 @@ async def publish_entry(
     return entry
 
 
-async def schedule_entry(
-    entry_id: int, publish_at: datetime, *, actor: StaffUser | None = None
-) -> Entry:
+async def schedule_entry(entry_id: int, publish_at: datetime, *, actor: Actor) -> Entry:
     """Publish by itself at `publish_at` (the scheduler's sweep calls publish_due)."""
     require_editor(actor, "schedule")
     if publish_at.tzinfo is None:
@@ -95,8 +92,8 @@ async def schedule_entry(
         _check_call_still_open(entry, publish_at)
         entry.status = EntryStatus.SCHEDULED
         entry.publish_at = publish_at
-        if actor is not None:
-            entry.updated_by = actor
+        if (staff := staff_of(actor)) is not None:
+            entry.updated_by = staff
         await entry.save()
         await record(
             actor,
@@ -109,7 +106,7 @@ async def schedule_entry(
 
 async def _take_down(
     entry_id: int,
-    actor: StaffUser | None,
+    actor: Actor,
     *,
     to: EntryStatus,
     allowed: tuple[EntryStatus, ...],
@@ -125,8 +122,8 @@ async def _take_down(
             raise _refuse(refusal)
         entry.status = to
         entry.publish_at = None
-        if actor is not None:
-            entry.updated_by = actor
+        if (staff := staff_of(actor)) is not None:
+            entry.updated_by = staff
         await entry.save()
         await record(actor, action, entry_id=entry.id, details={"was": was.value})
         if was is EntryStatus.PUBLISHED:
@@ -135,7 +132,7 @@ async def _take_down(
     return entry
 
 
-async def unpublish_entry(entry_id: int, *, actor: StaffUser | None = None) -> Entry:
+async def unpublish_entry(entry_id: int, *, actor: Actor) -> Entry:
     """Back to draft: a published entry leaves the public, a scheduled one is unscheduled."""
     require_editor(actor, "unpublish")
     return await _take_down(
@@ -149,7 +146,7 @@ async def unpublish_entry(entry_id: int, *, actor: StaffUser | None = None) -> E
     )
 
 
-async def archive_entry(entry_id: int, *, actor: StaffUser | None = None) -> Entry:
+async def archive_entry(entry_id: int, *, actor: Actor) -> Entry:
     """Out of every list for good, but kept (publishing it again is still possible)."""
     require_editor(actor, "archive")
     return await _take_down(
@@ -186,11 +183,11 @@ async def publish_due(now: datetime | None = None) -> list[int]:
                     continue
                 if entry.publish_at > moment:
                     continue
-                await _publish_locked(entry, None, min(entry.publish_at, moment))
+                await _publish_locked(entry, SYSTEM, min(entry.publish_at, moment))
         except ContentError as exc:
             # E.g. a call whose deadline passed while it waited: leave it for an editor.
             await record(
-                None,
+                SYSTEM,
                 "entry.schedule_failed",
                 entry_id=entry_id,
                 details={"reason": str(exc)},

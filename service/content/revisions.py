@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from service.content.inputs import SCALAR_FIELDS, EntryPatch, TranslationData
 from service.content.models import Entry, EntryTranslation, Revision
+from service.staff.actors import staff_of
 
 if TYPE_CHECKING:
-    from service.staff.models import StaffUser
+    from service.staff.actors import Actor
 
 _TIMES = {"starts_at", "ends_at", "opens_at", "deadline"}
 
@@ -39,7 +40,7 @@ async def snapshot_of(entry: Entry) -> dict[str, Any]:
     }
 
 
-async def save_revision(entry: Entry, actor: StaffUser | None, note: str = "") -> Revision:
+async def save_revision(entry: Entry, actor: Actor, note: str = "") -> Revision:
     """Call inside the save's transaction, after the entry and its translations are written."""
     # The caller holds the entry's row lock, so two saves cannot take the same number.
     last = await Revision.filter(entry_id=entry.id).order_by("-number").first()
@@ -47,7 +48,7 @@ async def save_revision(entry: Entry, actor: StaffUser | None, note: str = "") -
     return await Revision.create(
         entry=entry,
         number=number,
-        created_by=actor,
+        created_by=staff_of(actor),
         note=note[:200],
         snapshot=await snapshot_of(entry),
     )

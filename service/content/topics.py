@@ -14,10 +14,10 @@ from service.content.models import Topic, TopicTranslation
 from service.content.permissions import require_editor
 from service.content.slugs import slug_from_title
 from service.errors import NotFound
-from service.settings import Settings, get_settings
+from service.settings import Settings
 
 if TYPE_CHECKING:
-    from service.staff.models import StaffUser
+    from service.staff.actors import Actor
 
 MAX_NAME = 120
 
@@ -45,13 +45,12 @@ async def save_topic(
     slug: str,
     names: Mapping[str, str],
     *,
+    actor: Actor,
+    settings: Settings,
     position: int | None = None,
-    actor: StaffUser | None = None,
-    settings: Settings | None = None,
 ) -> Topic:
     """Create a topic or rename it; `names` maps locale to the topic's name there."""
     require_editor(actor, "manage topics")
-    settings = settings or get_settings()
     clean_slug = slug_from_title(slug) if slug.strip() else ""
     errors = _name_errors(names, settings)
     if not clean_slug:
@@ -80,7 +79,7 @@ async def save_topic(
     return topic
 
 
-async def delete_topic(slug: str, *, actor: StaffUser | None = None) -> None:
+async def delete_topic(slug: str, *, actor: Actor) -> None:
     """Entries keep their other topics; feeds and filters of this one go away."""
     require_editor(actor, "manage topics")
     async with in_transaction():

@@ -20,7 +20,8 @@ from tortoise.transactions import in_transaction
 from service.audit.log import record
 from service.content.enums import EntryKind
 from service.errors import FieldError, NotFound
-from service.settings import Settings, get_settings
+from service.settings import Settings
+from service.staff.actors import STRANGER, Actor, checked
 from service.staff.enums import StaffRole
 from service.staff.errors import StaffError, StaffErrorCode
 from service.staff.models import ApiToken, StaffSession, StaffUser
@@ -75,14 +76,13 @@ async def create_staff(
     role: StaffRole,
     password: str,
     *,
+    actor: Actor,
+    settings: Settings,
     locale: str | None = None,
-    actor: StaffUser | None = None,
-    settings: Settings | None = None,
 ) -> StaffUser:
-    """A new staff account. `actor` None is the operator at the command line."""
-    settings = settings or get_settings()
-    if actor is not None:
-        require_role(actor, StaffRole.ADMIN)
+    """A new staff account; the command line creates the first admin as SYSTEM."""
+    if isinstance(member := checked(actor), StaffUser):
+        require_role(member, StaffRole.ADMIN)
     email = normalize_email(email)
     name = name.strip()
     locale = locale or settings.default_locale
@@ -174,11 +174,10 @@ async def update_me(
     *,
     name: str | None = None,
     locale: str | None = None,
+    settings: Settings,
     notify_on: Sequence[EntryKind] | None = None,
-    settings: Settings | None = None,
 ) -> StaffUser:
     """A staff member's own name, language, and the entry kinds whose publication they hear of."""
-    settings = settings or get_settings()
     require_role(staff, StaffRole.AUTHOR)
     errors: list[FieldError] = []
     if name is not None:
@@ -213,10 +212,9 @@ async def login(
     *,
     address: str,
     throttle: LoginThrottle,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> LoginResult:
     """A new session for the right email and password, unless too many attempts failed."""
-    settings = settings or get_settings()
     email = normalize_email(email)[:MAX_EMAIL_LENGTH]
     address = address[:64]
     try:
@@ -240,7 +238,7 @@ async def login(
         reason = "unknown_account" if staff is None else "password" if not check.ok else "inactive"
         async with in_transaction():
             await record(
-                None,
+                STRANGER,
                 "staff.login_failed",
                 target=staff_target(staff.id) if staff is not None else None,
                 details={"email": email, "address": address, "reason": reason},

@@ -23,7 +23,7 @@ from service.api.schema import build_schema
 from service.content.actions import EntryData, TranslationData, create_entry
 from service.content.enums import EntryKind
 from service.content.models import Revision
-from service.settings import Settings
+from service.settings import Settings, get_settings
 from service.staff.actions import create_api_token, logout
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
@@ -266,6 +266,7 @@ async def world(db: None) -> World:
             starts_at=now() + days(10),
         ),
         actor=made.author,
+        settings=get_settings(),
     )
     made.draft_id = draft.id
     made.published_id = (await entry("Lajm i publikuar")).id

@@ -6,6 +6,7 @@ import httpx
 from starlette.applications import Starlette
 
 from service.content.publishing import publish_entry
+from service.staff.actors import SYSTEM
 from tests.factories import entry
 
 QUERY = "{ entries { edges { node { title } } } }"
@@ -41,7 +42,7 @@ async def test_publishing_changes_the_answer_and_the_etag(client: httpx.AsyncCli
     before = await client.get("/graphql", params={"query": QUERY})
     assert titles(before) == ["Lajm"]
 
-    await publish_entry(draft.id)
+    await publish_entry(draft.id, actor=SYSTEM)
 
     after = await client.get(
         "/graphql", params={"query": QUERY}, headers={"If-None-Match": before.headers["etag"]}

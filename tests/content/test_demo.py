@@ -7,6 +7,7 @@ import httpx
 from service.content.demo import seed_demo
 from service.content.enums import EntryKind, EntryStatus
 from service.content.models import ContentVersion, Entry, EntryTranslation, Topic
+from service.settings import get_settings
 from tests.factories import gql
 
 HOME = """
@@ -19,7 +20,7 @@ query($locale: String) {
 
 
 async def test_demo_is_bilingual_and_spans_every_kind(db: None) -> None:
-    report = await seed_demo()
+    report = await seed_demo(get_settings())
     assert report.created >= 12
     assert await Topic.all().count() >= 5
     for kind in EntryKind:
@@ -42,11 +43,11 @@ async def _row_counts() -> tuple[int, int, int]:
 
 
 async def test_demo_twice_changes_nothing(db: None) -> None:
-    await seed_demo()
+    await seed_demo(get_settings())
     version = (await ContentVersion.get(id=1)).version
     rows = await _row_counts()
 
-    again = await seed_demo()
+    again = await seed_demo(get_settings())
 
     assert again.created == 0
     assert (await ContentVersion.get(id=1)).version == version
@@ -54,7 +55,7 @@ async def test_demo_twice_changes_nothing(db: None) -> None:
 
 
 async def test_demo_always_has_upcoming_events_and_open_calls(client: httpx.AsyncClient) -> None:
-    await seed_demo()
+    await seed_demo(get_settings())
     for locale in ("sq", "en"):
         body = await gql(client, HOME, {"locale": locale})
         data = body["data"]

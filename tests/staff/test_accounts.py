@@ -7,7 +7,9 @@ import pytest
 from service.audit.models import AuditEvent
 from service.content.enums import EntryKind
 from service.errors import Forbidden, NotAuthenticated, NotFound
+from service.settings import get_settings
 from service.staff.actions import create_staff, update_me, update_staff
+from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from service.staff.errors import StaffError, StaffErrorCode
 from service.staff.models import StaffSession, StaffUser
@@ -21,7 +23,14 @@ def codes(exc: pytest.ExceptionInfo[StaffError]) -> list[tuple[str | None, str]]
 
 
 async def test_create_staff_stores_a_hash_and_a_lower_case_email() -> None:
-    member = await create_staff(" Ana@Example.ORG ", "Ana Hoxha", StaffRole.EDITOR, PASSWORD)
+    member = await create_staff(
+        " Ana@Example.ORG ",
+        "Ana Hoxha",
+        StaffRole.EDITOR,
+        PASSWORD,
+        actor=SYSTEM,
+        settings=get_settings(),
+    )
     assert member.email == "ana@example.org"
     assert member.password_hash.startswith("$argon2id$")
     assert PASSWORD not in member.password_hash
@@ -33,16 +42,33 @@ async def test_create_staff_stores_a_hash_and_a_lower_case_email() -> None:
 
 
 async def test_an_email_has_one_account_whatever_its_case() -> None:
-    await create_staff("ana@example.org", "Ana", StaffRole.AUTHOR, PASSWORD)
+    await create_staff(
+        "ana@example.org", "Ana", StaffRole.AUTHOR, PASSWORD, actor=SYSTEM, settings=get_settings()
+    )
     with pytest.raises(StaffError) as exc:
-        await create_staff("ANA@example.org", "Ana 2", StaffRole.AUTHOR, PASSWORD)
+        await create_staff(
+            "ANA@example.org",
+            "Ana 2",
+            StaffRole.AUTHOR,
+            PASSWORD,
+            actor=SYSTEM,
+            settings=get_settings(),
+        )
     assert codes(exc) == [("email", "DUPLICATE_EMAIL")]
     assert await StaffUser.all().count() == 1
 
 
 async def test_create_staff_reports_every_bad_field_at_once() -> None:
     with pytest.raises(StaffError) as exc:
-        await create_staff("not-an-email", "  ", StaffRole.AUTHOR, "short", locale="de")
+        await create_staff(
+            "not-an-email",
+            "  ",
+            StaffRole.AUTHOR,
+            "short",
+            locale="de",
+            actor=SYSTEM,
+            settings=get_settings(),
+        )
     assert codes(exc) == [
         ("email", "INVALID"),
         ("name", "REQUIRED"),
@@ -56,9 +82,13 @@ async def test_create_staff_reports_every_bad_field_at_once() -> None:
 async def test_only_admins_create_staff() -> None:
     editor = await staff(StaffRole.EDITOR)
     with pytest.raises(Forbidden):
-        await create_staff("x@example.org", "X", StaffRole.AUTHOR, PASSWORD, actor=editor)
+        await create_staff(
+            "x@example.org", "X", StaffRole.AUTHOR, PASSWORD, actor=editor, settings=get_settings()
+        )
     admin = await staff(StaffRole.ADMIN)
-    made = await create_staff("x@example.org", "X", StaffRole.AUTHOR, PASSWORD, actor=admin)
+    made = await create_staff(
+        "x@example.org", "X", StaffRole.AUTHOR, PASSWORD, actor=admin, settings=get_settings()
+    )
     event = await AuditEvent.get(target=f"staff:{made.id}")
     assert event.actor_id == admin.id  # type: ignore[attr-defined]
 
@@ -119,7 +149,13 @@ async def test_update_staff_refuses_the_unknown_and_the_unprivileged() -> None:
 
 async def test_update_me_changes_name_locale_and_notices() -> None:
     author = await staff(StaffRole.AUTHOR)
-    await update_me(author, name="Drita", locale="en", notify_on=[EntryKind.CALL, EntryKind.NEWS])
+    await update_me(
+        author,
+        name="Drita",
+        locale="en",
+        notify_on=[EntryKind.CALL, EntryKind.NEWS],
+        settings=get_settings(),
+    )
     fresh = await StaffUser.get(id=author.id)
     assert (fresh.name, fresh.locale, fresh.notify_on) == ("Drita", "en", ["news", "call"])
     event = await AuditEvent.get(action="staff.updated")
@@ -129,6 +165,6 @@ async def test_update_me_changes_name_locale_and_notices() -> None:
 async def test_update_me_refuses_an_unsupported_locale_and_a_blank_name() -> None:
     author = await staff(StaffRole.AUTHOR)
     with pytest.raises(StaffError) as exc:
-        await update_me(author, name=" ", locale="fr")
+        await update_me(author, name=" ", locale="fr", settings=get_settings())
     assert codes(exc) == [("name", "REQUIRED"), ("locale", "UNSUPPORTED_LOCALE")]
     assert (await StaffUser.get(id=author.id)).locale == "sq"

@@ -31,13 +31,19 @@ pytestmark = pytest.mark.usefixtures("db")
 
 async def refused(email: str, password: str, throttle: LoginThrottle, address: str) -> str:
     with pytest.raises(StaffError) as exc:
-        await login(email, password, address=address, throttle=throttle)
+        await login(email, password, address=address, throttle=throttle, settings=get_settings())
     return str(exc.value.errors[0].code.value)
 
 
 async def test_login_opens_a_session_that_signs_in(throttle: LoginThrottle) -> None:
     editor = await staff(StaffRole.EDITOR)
-    result = await login(editor.email.upper(), PASSWORD, address="10.0.0.1", throttle=throttle)
+    result = await login(
+        editor.email.upper(),
+        PASSWORD,
+        address="10.0.0.1",
+        throttle=throttle,
+        settings=get_settings(),
+    )
     assert result.token.startswith("bls_")
     assert result.token not in repr(result)
     session = await StaffSession.get(token_hash=token_digest(result.token))
@@ -83,14 +89,18 @@ async def test_an_address_is_locked_after_twenty_failures(throttle: LoginThrottl
     for i in range(20):
         await refused(f"guess{i}@example.org", "wrong", throttle, "10.6.6.6")
     assert await refused(editor.email, PASSWORD, throttle, "10.6.6.6") == "TOO_MANY_ATTEMPTS"
-    assert await login(editor.email, PASSWORD, address="10.7.7.7", throttle=throttle)
+    assert await login(
+        editor.email, PASSWORD, address="10.7.7.7", throttle=throttle, settings=get_settings()
+    )
 
 
 async def test_a_successful_login_clears_the_account_count(throttle: LoginThrottle) -> None:
     editor = await staff(StaffRole.EDITOR)
     for _ in range(4):
         await refused(editor.email, "wrong", throttle, "10.0.0.1")
-    await login(editor.email, PASSWORD, address="10.0.0.1", throttle=throttle)
+    await login(
+        editor.email, PASSWORD, address="10.0.0.1", throttle=throttle, settings=get_settings()
+    )
     for _ in range(5):
         assert await refused(editor.email, "wrong", throttle, "10.0.0.2") == ("INVALID_CREDENTIALS")
 
@@ -101,14 +111,18 @@ async def test_login_upgrades_a_hash_made_with_older_costs(throttle: LoginThrott
     weaker = settings.model_copy(update={"password_memory_kib": 2048})
     editor.password_hash = hash_password(PASSWORD, weaker)
     await editor.save(update_fields=["password_hash"])
-    await login(editor.email, PASSWORD, address="10.0.0.1", throttle=throttle)
+    await login(
+        editor.email, PASSWORD, address="10.0.0.1", throttle=throttle, settings=get_settings()
+    )
     stored = (await StaffUser.get(id=editor.id)).password_hash
     assert f"m={settings.password_memory_kib}," in stored
 
 
 async def test_logout_revokes_the_session_once(throttle: LoginThrottle) -> None:
     editor = await staff(StaffRole.EDITOR)
-    result = await login(editor.email, PASSWORD, address="10.0.0.1", throttle=throttle)
+    result = await login(
+        editor.email, PASSWORD, address="10.0.0.1", throttle=throttle, settings=get_settings()
+    )
     assert await logout(result.token)
     assert await staff_for_token(result.token) is None
     assert not await logout(result.token)
@@ -118,7 +132,9 @@ async def test_logout_revokes_the_session_once(throttle: LoginThrottle) -> None:
 async def test_expired_sessions_and_inactive_staff_sign_nobody_in(throttle: LoginThrottle) -> None:
     admin = await staff(StaffRole.ADMIN)
     editor = await staff(StaffRole.EDITOR)
-    result = await login(editor.email, PASSWORD, address="10.0.0.1", throttle=throttle)
+    result = await login(
+        editor.email, PASSWORD, address="10.0.0.1", throttle=throttle, settings=get_settings()
+    )
     assert await staff_for_token(result.token, now=result.expires_at - timedelta(seconds=1))
     assert await staff_for_token(result.token, now=result.expires_at) is None
     await update_staff(admin, editor.id, is_active=False)
@@ -129,7 +145,9 @@ async def test_expired_sessions_and_inactive_staff_sign_nobody_in(throttle: Logi
 
 async def test_last_seen_moves_at_most_once_a_minute(throttle: LoginThrottle) -> None:
     editor = await staff(StaffRole.EDITOR)
-    result = await login(editor.email, PASSWORD, address="10.0.0.1", throttle=throttle)
+    result = await login(
+        editor.email, PASSWORD, address="10.0.0.1", throttle=throttle, settings=get_settings()
+    )
     seen = (await StaffSession.get(token_hash=token_digest(result.token))).last_seen_at
     assert seen is not None
     await staff_for_token(result.token, now=seen + TOUCH_EVERY / 2)

@@ -12,8 +12,9 @@ from service.content.enums import EntryKind
 from service.content.publishing import publish_entry, unpublish_entry
 from service.notices.enums import NoticeStatus
 from service.notices.models import StaffNotice
-from service.settings import Settings
+from service.settings import Settings, get_settings
 from service.staff.actions import update_me, update_staff
+from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from tests.factories import bearer, days, entry, gql, now, staff, token_for
 from tests.smtp import SmtpServer
@@ -50,7 +51,11 @@ async def test_publishing_an_event_tells_each_opted_in_staff_member_in_their_lan
     editor = await staff(StaffRole.EDITOR, name="Arta Editore", locale="sq")
     await staff(StaffRole.AUTHOR, email="ana@example.org", name="Ana Çela", locale="sq")
     john = await staff(StaffRole.ADMIN, email="john@example.org", name="John Smith", locale="en")
-    await update_me(await staff(StaffRole.AUTHOR, email="quiet@example.org"), notify_on=[])
+    await update_me(
+        await staff(StaffRole.AUTHOR, email="quiet@example.org"),
+        notify_on=[],
+        settings=get_settings(),
+    )
     gone = await staff(StaffRole.AUTHOR, email="gone@example.org")
     await update_staff(john, gone.id, is_active=False)
 
@@ -109,8 +114,8 @@ async def test_unpublish_and_publish_again_sends_no_second_notice(
     await run_worker(worker_settings)
     assert len(smtp_server.handler.messages) == 1
 
-    await unpublish_entry(entry_id)
-    await publish_entry(entry_id)
+    await unpublish_entry(entry_id, actor=SYSTEM)
+    await publish_entry(entry_id, actor=SYSTEM)
     await app.state.relay.wait()
     # The relay cron would hand these over in a real worker; do it here the same way.
     from service.outbox.relay import relay_pending

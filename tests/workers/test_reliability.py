@@ -23,6 +23,7 @@ from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
 from service.queue import LazyQueue
 from service.settings import Settings
+from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from tests.factories import days, entry, now, staff
 from tests.smtp import RecordingHandler, SmtpServer, free_port, running
@@ -117,7 +118,7 @@ async def test_a_scheduled_call_is_published_by_the_sweep_and_its_notice_sent(
 
     await staff(StaffRole.EDITOR)
     call = await entry("Thirrje", kind=EntryKind.CALL, deadline=now() + days(9), publish=False)
-    await schedule_entry(call.id, now() + days(1 / 1440))  # one minute ahead
+    await schedule_entry(call.id, now() + days(1 / 1440), actor=SYSTEM)  # one minute ahead
     assert await publish_due() == []  # not yet
     assert await publish_due(now() + days(2 / 1440)) == [call.id]
     assert (await Entry.get(id=call.id)).status.value == "published"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from service.outbox.events import ENTRY_PUBLISHED
+from arq import Retry
+
+from service.notices.schedule import Told, tell_scheduler
+from service.outbox.events import ENTRY_PUBLISHED, ENTRY_SCHEDULE_FAILED
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
-from workers.notices import send_staff_notices
+from workers.notices import retry_delay, send_staff_notices
 
 log = logging.getLogger("buletin.workers.outbox")
 
@@ -26,5 +29,17 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
         await send_staff_notices(ctx, int(event.payload["entry_id"]))
         return "notices"
+    if event.topic == ENTRY_SCHEDULE_FAILED:
+        payload = event.payload
+        told = await tell_scheduler(
+            event.id,
+            int(payload["entry_id"]),
+            payload.get("staff_id"),
+            str(payload["reason"]),
+            mail=ctx["mail_kit"],
+        )
+        if told is Told.RETRY:
+            raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
+        return f"scheduler {told.value}"
     # Feeds and digests subscribe here in later issues; other events need no work yet.
     return "nothing to do"

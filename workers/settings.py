@@ -17,6 +17,7 @@ from service.db import tortoise_config
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
+from service.notices.schedule import MailKit
 from service.queue import redis_settings
 from service.settings import Settings
 from workers.housekeeping import purge_sessions
@@ -59,6 +60,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         ctx["owns_mail"] = True
     ctx["renderer"] = Renderer.from_settings(settings)
     ctx["builder"] = MessageBuilder.from_settings(settings)
+    ctx["mail_kit"] = MailKit(ctx["renderer"], ctx["builder"], ctx["mail"], settings)
     log.info("worker.started queue=%s", settings.queue_name)
 
 

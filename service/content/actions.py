@@ -24,7 +24,7 @@ from service.content.permissions import require_can_edit
 from service.content.revisions import patch_from_snapshot, save_revision
 from service.content.sanitize import sanitize_html
 from service.content.slugs import slug_from_title, unique_slug
-from service.content.validation import validate_entry
+from service.content.validation import closed_call_error, validate_entry
 from service.errors import NotFound
 from service.outbox.events import ENTRY_UPDATED, emit
 from service.settings import Settings
@@ -143,6 +143,14 @@ def _raise_if_invalid(data: EntryData, settings: Settings) -> None:
         raise ContentError(errors)
 
 
+def _raise_if_unpublishable(entry: Entry, merged: EntryData) -> None:
+    """A scheduled entry must stay publishable: the sweep would only fail it later."""
+    if entry.status is EntryStatus.SCHEDULED and entry.publish_at is not None:
+        closed = closed_call_error(entry.kind, merged.deadline, entry.publish_at)
+        if closed is not None:
+            raise ContentError([closed])
+
+
 def _duplicate_slug() -> ContentError:
     # Two saves raced past the slug check; the unique index caught the second.
     return ContentError.single(
@@ -211,6 +219,7 @@ async def update_entry(
             existing = {tr.locale: tr for tr in await EntryTranslation.filter(entry_id=entry.id)}
             merged = _merged(entry, existing, patch)
             _raise_if_invalid(merged, settings)
+            _raise_if_unpublishable(entry, merged)
             if settings.default_locale in patch.remove_locales:
                 raise ContentError.single(
                     ContentErrorCode.REQUIRED,
@@ -308,7 +317,9 @@ async def restore_revision(revision_id: int, *, actor: Actor, settings: Settings
         patch = patch_from_snapshot(
             revision.snapshot, set(existing), known_topics={str(s) for s in still_there}
         )
-        _raise_if_invalid(_merged(entry, existing, patch), settings)
+        merged = _merged(entry, existing, patch)
+        _raise_if_invalid(merged, settings)
+        _raise_if_unpublishable(entry, merged)
         await _apply(entry, existing, patch, actor)
         await save_revision(entry, actor, f"Restored revision {revision.number}")
         await record(

@@ -4,6 +4,7 @@ draft ──publish──► published ──unpublish──► draft
   │  ▲                 │
   │  └──unpublish──┐   └──archive──► archived ──publish──► published
   └──schedule──► scheduled ──(publish_at comes: publish_due)──► published
+                     └──(it cannot be published then)──► draft, and the scheduler is told
 """
 
 from __future__ import annotations
@@ -14,12 +15,20 @@ from typing import TYPE_CHECKING
 from tortoise.transactions import in_transaction
 
 from service.audit.log import record
+from service.audit.models import AuditEvent
 from service.content.actions import bump_content_version, lock_entry
-from service.content.enums import EntryKind, EntryStatus
+from service.content.enums import EntryStatus
 from service.content.errors import ContentError, ContentErrorCode
 from service.content.models import Entry
 from service.content.permissions import require_editor
-from service.outbox.events import ENTRY_ARCHIVED, ENTRY_PUBLISHED, ENTRY_UNPUBLISHED, emit
+from service.content.validation import closed_call_error
+from service.outbox.events import (
+    ENTRY_ARCHIVED,
+    ENTRY_PUBLISHED,
+    ENTRY_SCHEDULE_FAILED,
+    ENTRY_UNPUBLISHED,
+    emit,
+)
 from service.staff.actors import SYSTEM, staff_of
 
 if TYPE_CHECKING:
@@ -31,12 +40,9 @@ def _refuse(message: str) -> ContentError:
 
 
 def _check_call_still_open(entry: Entry, moment: datetime) -> None:
-    if entry.kind is EntryKind.CALL and entry.deadline is not None and entry.deadline < moment:
-        raise ContentError.single(
-            ContentErrorCode.INVALID,
-            "The call's deadline is before its publication; move the deadline first.",
-            "deadline",
-        )
+    error = closed_call_error(entry.kind, entry.deadline, moment)
+    if error is not None:
+        raise ContentError([error])
 
 
 async def _publish_locked(entry: Entry, actor: Actor, moment: datetime) -> None:
@@ -170,28 +176,49 @@ async def due_entry_ids(now: datetime) -> list[int]:
     return [int(row["id"]) for row in rows]
 
 
+async def _scheduled_by(entry_id: int) -> int | None:
+    """Who scheduled the entry last: the person to tell when its publication fails."""
+    rows = (
+        await AuditEvent.filter(entry_id=entry_id, action="entry.scheduled")
+        .order_by("-id")
+        .limit(1)
+        .values("actor_id")
+    )
+    return int(rows[0]["actor_id"]) if rows and rows[0]["actor_id"] is not None else None
+
+
+async def _fail_schedule(entry: Entry, reason: str) -> None:
+    """Back to draft, so the sweep stops retrying; the scheduler hears of it once."""
+    entry.status = EntryStatus.DRAFT
+    entry.publish_at = None
+    await entry.save()
+    staff_id = await _scheduled_by(entry.id)
+    await record(SYSTEM, "entry.schedule_failed", entry_id=entry.id, details={"reason": reason})
+    await emit(ENTRY_SCHEDULE_FAILED, entry_id=entry.id, staff_id=staff_id, reason=reason)
+
+
 async def publish_due(now: datetime | None = None) -> list[int]:
-    """Publish every scheduled entry whose time has come; safe to run twice or concurrently."""
+    """Publish every scheduled entry whose time has come; safe to run twice or concurrently.
+
+    An entry that cannot be published (a call whose deadline passed while it waited) goes
+    back to draft in the same transaction, and whoever scheduled it is told.
+    """
     moment = now or datetime.now(UTC)
     published: list[int] = []
     for entry_id in await due_entry_ids(moment):
-        try:
-            async with in_transaction():
-                entry = await lock_entry(entry_id)
-                # Re-checked under the lock: an editor may have unscheduled it meanwhile.
-                if entry.status is not EntryStatus.SCHEDULED or entry.publish_at is None:
-                    continue
-                if entry.publish_at > moment:
-                    continue
-                await _publish_locked(entry, SYSTEM, min(entry.publish_at, moment))
-        except ContentError as exc:
-            # E.g. a call whose deadline passed while it waited: leave it for an editor.
-            await record(
-                SYSTEM,
-                "entry.schedule_failed",
-                entry_id=entry_id,
-                details={"reason": str(exc)},
-            )
-            continue
+        async with in_transaction():
+            entry = await lock_entry(entry_id)
+            # Re-checked under the lock: an editor may have unscheduled it meanwhile.
+            if entry.status is not EntryStatus.SCHEDULED or entry.publish_at is None:
+                continue
+            if entry.publish_at > moment:
+                continue
+            at = min(entry.publish_at, moment)
+            try:
+                _check_call_still_open(entry, at)
+            except ContentError as exc:
+                await _fail_schedule(entry, str(exc))
+                continue
+            await _publish_locked(entry, SYSTEM, at)
         published.append(entry_id)
     return published

@@ -117,6 +117,19 @@ def _kind_errors(data: EntryData) -> list[FieldError]:
     return errors
 
 
+def closed_call_error(
+    kind: EntryKind, deadline: datetime | None, moment: datetime
+) -> FieldError | None:
+    """A call cannot go public after its deadline: publishing it then would mislead."""
+    if kind is EntryKind.CALL and deadline is not None and deadline < moment:
+        return FieldError(
+            ContentErrorCode.INVALID,
+            "The call's deadline is before its publication; move the deadline first.",
+            "deadline",
+        )
+    return None
+
+
 def validate_entry(data: EntryData, settings: Settings) -> list[FieldError]:
     """Every problem at once, so an editor fixes the form in one go."""
     errors = _translation_errors(data, settings)

@@ -10,6 +10,7 @@ ENTRY_PUBLISHED = "entry.published"
 ENTRY_UNPUBLISHED = "entry.unpublished"
 ENTRY_UPDATED = "entry.updated"
 ENTRY_ARCHIVED = "entry.archived"
+ENTRY_SCHEDULE_FAILED = "entry.schedule_failed"
 
 
 async def emit(topic: str, **payload: Any) -> OutboxEvent:

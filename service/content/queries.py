@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.content.enums import EntryKind, EntryStatus
-from service.content.errors import ContentError, ContentErrorCode
 from service.content.models import EntryTranslation, Topic
 from service.content.sql import Statement, statement, to_datetime
 
@@ -72,28 +69,6 @@ def _as_utc(value: datetime | str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def encode_cursor(value: datetime | str | None, entry_id: int) -> str:
-    # "<sort value>|<id>", opaque to clients; made 20 times a page, so no JSON here.
-    moment = _as_utc(value)
-    raw = f"{moment.isoformat() if moment else ''}|{entry_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime | None, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value, _, number = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
-        moment = datetime.fromisoformat(value) if value else None
-        entry_id = int(number)
-        if moment is not None and moment.tzinfo is None:
-            raise ValueError("bad cursor")
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ContentError.single(
-            ContentErrorCode.INVALID, "The cursor is not one this API gave out.", "after"
-        ) from exc
-    return _as_utc(moment), entry_id
 
 
 ENTRY_COLUMNS = (
@@ -175,10 +150,14 @@ class TopicRecord:
     names: dict[str, str]
 
 
+# Where a page starts: right after the row with this sort value and id.
+PageKey = tuple[datetime | None, int]
+
+
 @dataclass(frozen=True)
 class Page:
     entries: list[EntryRecord]
-    cursors: list[str]
+    keys: list[PageKey]  # each entry's own key, for the cursors the API writes
     has_next: bool
 
 
@@ -216,14 +195,16 @@ def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:
 _SORT_SQL = {"published_at": "e.published_at", "sort_date": "COALESCE(e.starts_at, e.deadline)"}
 
 
-async def list_entries(flt: EntryFilter, *, first: int, after: str | None, now: datetime) -> Page:
+async def list_entries(
+    flt: EntryFilter, *, first: int, after: PageKey | None, now: datetime
+) -> Page:
     order = _order_for(flt)
     key = _SORT_SQL[order.key]
     sql = statement()
     where = _where(flt, now, sql)
     direction, op = ("ASC", ">") if order.ascending else ("DESC", "<")
     if after is not None:
-        value, last_id = decode_cursor(after)
+        value, last_id = after
         v = sql.param(value)
         where += f" AND ({key} {op} {v} OR ({key} = {v} AND e.id {op} {sql.param(last_id)}))"
     rows = await sql.rows(
@@ -231,8 +212,8 @@ async def list_entries(flt: EntryFilter, *, first: int, after: str | None, now: 
         f" ORDER BY {key} {direction}, e.id {direction} LIMIT {int(first) + 1}"
     )
     records = [_record(row) for row in rows[:first]]
-    cursors = [encode_cursor(_sort_value(r, order.key), r.id) for r in records]
-    return Page(entries=records, cursors=cursors, has_next=len(rows) > first)
+    keys = [(_as_utc(_sort_value(r, order.key)), r.id) for r in records]
+    return Page(entries=records, keys=keys, has_next=len(rows) > first)
 
 
 def _sort_value(row: EntryRecord, key: str) -> datetime | None:

@@ -14,7 +14,15 @@ from service.api.content.types import (
     topic_of,
 )
 from service.api.context import Info
-from service.api.errors import ApiError, ErrorCode, bad_input
+from service.api.errors import bad_input
+from service.api.pagination import (
+    Keyset,
+    PageInfo,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    page_info,
+)
 from service.api.selection import selected_names
 from service.content import queries
 from service.content.enums import EntryKind, EntryStatus
@@ -53,12 +61,7 @@ class EntryFilterInput:
         )
 
 
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+CURSOR_KIND = "entry"
 
 
 @strawberry.type
@@ -114,34 +117,27 @@ class ContentQuery:
         first: int = 20,
         after: str | None = None,
     ) -> EntryConnection:
-        settings = info.context.settings
         lang = served_locale(info, locale)
-        if not 0 <= first <= settings.max_page_size:
-            raise ApiError(
-                ErrorCode.BAD_USER_INPUT,
-                f"`first` must be between 0 and {settings.max_page_size}.",
-                field="first",
-            )
+        check_first(first, info.context.settings)
+        start = decode_cursor(CURSOR_KIND, after) if after is not None else None
         flt = (filter or EntryFilterInput()).to_domain(staff=info.context.staff is not None)
-        try:
-            page = await queries.list_entries(flt, first=first, after=after, now=info.context.now)
-        except ContentError as exc:
-            raise bad_input(exc) from exc
+        page = await queries.list_entries(
+            flt,
+            first=first,
+            after=(start.value, start.id) if start is not None else None,
+            now=info.context.now,
+        )
+        cursors = [encode_cursor(CURSOR_KIND, Keyset(*key)) for key in page.keys]
         nodes = await build_entries(info, page.entries, lang)
         by_id = {int(node.id): node for node in nodes}
         edges = [
             EntryEdge(cursor=cursor, node=by_id[row.id])
-            for row, cursor in zip(page.entries, page.cursors, strict=True)
+            for row, cursor in zip(page.entries, cursors, strict=True)
             if row.id in by_id
         ]
         return EntryConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=page_info(cursors, has_next=page.has_next, after=after),
             filter=flt,
         )
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import strawberry
 
 from service.api.context import Info
+from service.api.staff.types import Staff
 from service.content.enums import EntryKind, EntryStatus
 from service.content.locales import fallback_order, pick, sorted_locales
 
-# Staff types import content types: refer to them lazily to break the cycle.
-StaffType = Annotated["Staff", strawberry.lazy("service.api.staff.types")]
-
 if TYPE_CHECKING:
-    from service.api.staff.types import Staff
     from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
     from service.settings import Settings
 
@@ -68,20 +65,18 @@ class EntryBase:
     updated_by_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Staff only; null for the public.")
-    async def created_by(self, info: Info) -> StaffType | None:
+    async def created_by(self, info: Info) -> Staff | None:
         return await _staff_member(info, self.created_by_id)
 
     @strawberry.field(description="Staff only; null for the public.")
-    async def updated_by(self, info: Info) -> StaffType | None:
+    async def updated_by(self, info: Info) -> Staff | None:
         return await _staff_member(info, self.updated_by_id)
 
 
-async def _staff_member(info: Info, staff_id: int | None) -> StaffType | None:
+async def _staff_member(info: Info, staff_id: int | None) -> Staff | None:
     # Who wrote what is the newsroom's business, not the public's.
     if staff_id is None or info.context.staff is None:
         return None
-    from service.api.staff.types import Staff
-
     row = await info.context.loaders.staff.load(staff_id)
     return Staff.of(row, info.context.settings.zone) if row is not None else None
 

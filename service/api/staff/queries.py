@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import strawberry
 
-from service.api.content.queries import PageInfo
 from service.api.context import Info
-from service.api.errors import ApiError, ErrorCode
+from service.api.pagination import Keyset, check_first, decode_cursor, encode_cursor, page_info
 from service.api.permissions import IsAdmin
 from service.api.staff.types import (
     ApiToken,
@@ -21,22 +17,7 @@ from service.api.staff.types import (
 from service.audit import log as audit
 from service.staff import queries
 
-
-def encode_audit_cursor(event_id: int) -> str:
-    return base64.urlsafe_b64encode(f"audit:{event_id}".encode()).decode().rstrip("=")
-
-
-def decode_audit_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-        kind, _, number = raw.partition(":")
-        if kind != "audit":
-            raise ValueError(cursor)
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiError(
-            ErrorCode.BAD_USER_INPUT, "The cursor is not one this API gave out.", field="after"
-        ) from exc
+AUDIT_CURSOR = "audit"
 
 
 @strawberry.type
@@ -65,26 +46,17 @@ class StaffQuery:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> AuditEventConnection:
         settings = info.context.settings
-        if not 0 <= first <= settings.max_page_size:
-            raise ApiError(
-                ErrorCode.BAD_USER_INPUT,
-                f"`first` must be between 0 and {settings.max_page_size}.",
-                field="first",
-            )
-        after_id = decode_audit_cursor(after) if after is not None else None
-        rows, has_next = await audit.page(first=first, after_id=after_id)
+        check_first(first, settings)
+        start = decode_cursor(AUDIT_CURSOR, after) if after is not None else None
+        rows, has_next = await audit.page(first=first, after_id=start.id if start else None)
         edges = [
             AuditEventEdge(
-                cursor=encode_audit_cursor(row.id), node=AuditEvent.of(row, settings.zone)
+                cursor=encode_cursor(AUDIT_CURSOR, Keyset(None, row.id)),
+                node=AuditEvent.of(row, settings.zone),
             )
             for row in rows
         ]
         return AuditEventConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info([edge.cursor for edge in edges], has_next=has_next, after=after),
         )

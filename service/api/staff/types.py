@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 from strawberry.scalars import JSON
 
-from service.api.content.queries import PageInfo
+from service.api.pagination import PageInfo
 from service.api.payloads import UserError
 from service.content.enums import EntryKind
 from service.staff.enums import StaffRole

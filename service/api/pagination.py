@@ -1,0 +1,98 @@
+"""Relay connections: the page info type, the opaque cursor codec and the slice checks.
+
+Every connection of the API (entries, the audit log, subscribers, digests) pages by
+keyset: a cursor names the last row seen by its sort value and id. The domain pages with
+plain `Keyset` values; only this module knows how a cursor is written, so a cursor made
+for one list is refused by another, and a forged one is BAD_USER_INPUT, never a crash or
+an empty page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import strawberry
+
+from service.api.errors import ApiError, ErrorCode
+from service.settings import Settings
+
+# Ids are 32-bit integers in every table a cursor points into.
+MAX_ID = 2**31 - 1
+# Stored dates lie in this range (content validation refuses others): a cursor outside it
+# was not made here, and converting it could overflow.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 12, 31, tzinfo=UTC)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """Where a page starts: right after the row with this sort value and id."""
+
+    value: datetime | None
+    id: int
+
+
+def _refused() -> ApiError:
+    return ApiError(
+        ErrorCode.BAD_USER_INPUT, "The cursor is not one this API gave out.", field="after"
+    )
+
+
+def encode_cursor(kind: str, key: Keyset) -> str:
+    # "<kind>|<sort value>|<id>"; made 20 times a page, so no JSON here.
+    value = key.value.astimezone(UTC).isoformat() if key.value is not None else ""
+    raw = f"{kind}|{value}|{key.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str) -> Keyset:
+    """The keyset a cursor of this list names; BAD_USER_INPUT for anything else."""
+    if len(cursor) > 200:
+        raise _refused()
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw = base64.urlsafe_b64decode(padded.encode()).decode()
+        made_for, value, number = raw.split("|")
+        if made_for != kind or not number.isdigit():
+            raise ValueError(cursor)
+        key_id = int(number)
+        moment = datetime.fromisoformat(value) if value else None
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise _refused() from exc
+    if not 0 < key_id <= MAX_ID:
+        raise _refused()
+    if moment is not None:
+        if moment.tzinfo is None or not EARLIEST <= moment <= LATEST:
+            raise _refused()
+        moment = moment.astimezone(UTC)
+    return Keyset(moment, key_id)
+
+
+def check_first(first: int, settings: Settings) -> None:
+    if not 0 <= first <= settings.max_page_size:
+        raise ApiError(
+            ErrorCode.BAD_USER_INPUT,
+            f"`first` must be between 0 and {settings.max_page_size}.",
+            field="first",
+        )
+
+
+def page_info(cursors: Sequence[str], *, has_next: bool, after: str | None) -> PageInfo:
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )

@@ -7,9 +7,11 @@ from typing import Any
 
 import httpx
 
+from service.content.enums import EntryKind
+from service.content.models import Entry
 from service.outbox.models import OutboxEvent
 from service.staff.enums import StaffRole
-from tests.factories import bearer, gql, staff, token_for, topic
+from tests.factories import bearer, entry, gql, staff, token_for, topic
 
 ENTRY_FIELDS = "id status title slug locale updatedAt body topics { slug }"
 CREATE = f"""
@@ -283,3 +285,32 @@ async def test_unknown_ids_are_not_found(client: httpx.AsyncClient) -> None:
             client, transition("publishEntry"), {"id": entry_id}, headers=bearer(editor)
         )
         assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_draft_has_no_publication_date_and_no_made_up_one(
+    client: httpx.AsyncClient,
+) -> None:
+    editor = await token_for(await staff(StaffRole.EDITOR))
+    draft = await entry("Skicë", publish=False)
+    body = await gql(
+        client,
+        "query($id: ID!) { entryById(id: $id) { publishedAt updatedAt } }",
+        {"id": str(draft.id)},
+        headers=bearer(editor),
+    )
+    found = body["data"]["entryById"]
+    assert found["publishedAt"] is None
+    assert found["updatedAt"] is not None
+
+
+async def test_a_stored_event_without_a_start_is_left_out_not_given_one(
+    client: httpx.AsyncClient,
+) -> None:
+    # Validation refuses such an event; a row written before it (or by hand) must neither
+    # break the list nor be shown with an invented start.
+    event = await entry("Ngjarje", kind=EntryKind.EVENT)
+    await entry("Lajm")
+    await Entry.filter(id=event.id).update(starts_at=None)
+    body = await gql(client, "{ entries { edges { node { title ... on Event { startsAt } } } } }")
+    assert "errors" not in body
+    assert [e["node"]["title"] for e in body["data"]["entries"]["edges"]] == ["Lajm"]

@@ -99,11 +99,11 @@ async def build_entries(
         ids, with_body=bool(wanted & {"body", "eligibility"})
     )
     topics = await queries.topics_by_entry(ids) if "topics" in wanted else {}
-    return [
-        entry_of(row, translations[row.id], topics.get(row.id, []), locale, settings)
+    built = (
+        entry_of(row, translations.get(row.id, []), topics.get(row.id, []), locale, settings)
         for row in rows
-        if translations.get(row.id)  # an entry with no translation has nothing to show
-    ]
+    )
+    return [entry for entry in built if entry is not None]
 
 
 @strawberry.type

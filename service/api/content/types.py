@@ -47,7 +47,9 @@ class EntryBase:
     summary: str
     body: str = strawberry.field(description="Sanitised HTML.")
     url: str = strawberry.field(description="The entry's page on the frontend.")
-    published_at: datetime
+    published_at: datetime | None = strawberry.field(
+        description="When it went public; null for a draft that never was (staff only)."
+    )
     updated_at: datetime
     cover_image_url: str | None
     organisers: str | None
@@ -118,7 +120,7 @@ class _CommonFields(TypedDict):
     summary: str
     body: str
     url: str
-    published_at: datetime
+    published_at: datetime | None
     updated_at: datetime
     cover_image_url: str | None
     organisers: str | None
@@ -148,18 +150,21 @@ def entry_of(
     topics: list[TopicRecord],
     locale: str,
     settings: Settings,
-) -> NewsArticle | Event | OpenCall:
-    """The GraphQL object for one entry in `locale`, falling back as DESIGN §3 says."""
+) -> NewsArticle | Event | OpenCall | None:
+    """The GraphQL object for one entry in `locale`, falling back as DESIGN §3 says.
+
+    None for a row with nothing true to show: no translation, or an event without its
+    start or a call without its deadline (validation refuses those; old rows may not).
+    """
     by_locale = {tr.locale: tr for tr in translations}
     tr = pick(by_locale, locale, settings)
     if tr is None:
-        raise LookupError(f"entry {row.id} has no translation")
+        return None
     zone = settings.zone
 
     def local(moment: datetime | None) -> datetime | None:
         return moment.astimezone(zone) if moment is not None else None
 
-    published = row.published_at or row.updated_at
     common: _CommonFields = {
         "id": strawberry.ID(str(row.id)),
         "kind": row.kind,
@@ -171,7 +176,7 @@ def entry_of(
         "url": settings.frontend_url.format(
             locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
         ),
-        "published_at": published.astimezone(zone),
+        "published_at": local(row.published_at),
         "updated_at": row.updated_at.astimezone(zone),
         "cover_image_url": row.cover_image_url,
         "organisers": row.organisers,
@@ -188,19 +193,23 @@ def entry_of(
         "updated_by_id": row.updated_by_id,
     }
     if row.kind is EntryKind.EVENT:
+        if row.starts_at is None:
+            return None
         return Event(
             **common,
-            starts_at=local(row.starts_at) or published.astimezone(zone),
+            starts_at=row.starts_at.astimezone(zone),
             ends_at=local(row.ends_at),
             venue=row.venue,
             online_url=row.online_url,
             registration_url=row.registration_url,
         )
     if row.kind is EntryKind.CALL:
+        if row.deadline is None:
+            return None
         return OpenCall(
             **common,
             opens_at=local(row.opens_at),
-            deadline=local(row.deadline) or published.astimezone(zone),
+            deadline=row.deadline.astimezone(zone),
             apply_url=row.apply_url,
             eligibility=tr.eligibility,
             budget=row.budget,

@@ -18,7 +18,6 @@ class ContentErrorCode(str, Enum):
     UNSUPPORTED_LOCALE = "UNSUPPORTED_LOCALE"
     CONFLICT = "CONFLICT"
     INVALID_TRANSITION = "INVALID_TRANSITION"
-    NOT_FOUND = "NOT_FOUND"
 
 
 class ContentError(DomainError):

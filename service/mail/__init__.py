@@ -1,6 +1,6 @@
 """Email: rendering (Jinja2, gettext, inlined CSS), MIME building, pooled SMTP sending.
 
-The pieces talk through small types, as listmonk's pipeline does: `render` gives a
+The pieces talk through small types, as listmonk's pipeline does: `Renderer.render` gives a
 `Rendered` variant, `MessageBuilder.build` turns it into an `OutgoingMessage` per
 recipient, and a `Sender` (`SmtpPool`) sends it and answers with a `SendResult`.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from service.mail.config import MailNotConfigured, SmtpConfig, parse_smtp_url
 from service.mail.message import ListHeaders, MessageBuilder, OutgoingMessage
-from service.mail.render import Rendered, Renderer, get_renderer, render
+from service.mail.render import Rendered, Renderer
 from service.mail.smtp import Sender, SendResult, SendStatus, SmtpPool
 
 __all__ = [
@@ -24,7 +24,5 @@ __all__ = [
     "Sender",
     "SmtpConfig",
     "SmtpPool",
-    "get_renderer",
     "parse_smtp_url",
-    "render",
 ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html as html_lib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +24,7 @@ import jinja2
 import service
 from service.mail.dates import DateFormatter
 from service.mail.i18n import LOCALES_DIR, translations_for
-from service.settings import Settings, get_settings
+from service.settings import Settings
 
 DEFAULT_SITE_NAME = "Buletin"
 
@@ -161,15 +160,3 @@ def _render_block(template: jinja2.Template, name: str, values: dict[str, Any]) 
 def _one_line(value: str) -> str:
     # A header cannot hold a newline; the template's own line breaks are layout.
     return " ".join(value.split())
-
-
-@lru_cache(maxsize=1)
-def get_renderer() -> Renderer:
-    """The process's renderer, from get_settings() (clear its cache with the settings')."""
-    return Renderer.from_settings(get_settings())
-
-
-def render(
-    template: str, locale: str, context: Mapping[str, Any], *, slots: Iterable[str] = ()
-) -> Rendered:
-    return get_renderer().render(template, locale, context, slots=slots)

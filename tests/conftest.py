@@ -26,25 +26,22 @@ from service.app import create_app
 from service.db import apply_migrations
 from service.redis import embedded_redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
+from tests.smtp import SmtpServer, running
 
-# Every table with data a test makes; content_version and the migration ledger stay.
-DATA_TABLES = (
-    "delivery",
-    "digest",
-    "subscriber",
-    "staff_notice",
-    "entry_topic",
-    "entry_translation",
-    "revision",
-    "entry",
-    "topic_translation",
-    "topic",
-    "audit_event",
-    "outbox_event",
-    "staff_session",
-    "api_token",
-    "staff_user",
-)
+# Tables whose rows outlive a test on purpose: the one content-version row.
+KEPT_TABLES = frozenset({"content_version"})
+
+
+def data_tables() -> list[str]:
+    """Every table of a registered model (and its many-to-many tables), but the kept ones.
+
+    Derived from the models, so a new model's rows never leak from one test into the next.
+    """
+    tables: set[str] = set()
+    for model in Tortoise.describe_models(serializable=True).values():
+        tables.add(model["table"])
+        tables.update(field["through"] for field in model["m2m_fields"])
+    return sorted(tables - KEPT_TABLES)
 
 
 def _is_postgres(url: str) -> bool:
@@ -146,11 +143,17 @@ async def db(app: Starlette) -> None:
     if ctx is not None and ctx.apps is not None:
         ctx.apps._build_initial_querysets()
     conn = Tortoise.get_connection("default")
+    tables = data_tables()
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(DATA_TABLES)} CASCADE")
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} CASCADE")
     else:
-        for table in DATA_TABLES:
-            await conn.execute_script(f"DELETE FROM {table}")
+        # Children before parents: SQLite checks foreign keys row by row.
+        await conn.execute_script("PRAGMA foreign_keys = OFF")
+        try:
+            for table in tables:
+                await conn.execute_script(f"DELETE FROM {table}")
+        finally:
+            await conn.execute_script("PRAGMA foreign_keys = ON")
     # Cached answers from the previous test must not outlive its data.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
     # Nor may its failed sign-ins lock this test out.
@@ -166,6 +169,13 @@ async def client(app: Starlette, db: None) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) in this process, for any test that sends mail."""
+    with running() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from service.staff.actions import create_api_token, logout
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 from service.staff.roles import ROLE_RANK
-from tests.conftest import DATA_TABLES
+from tests.conftest import data_tables
 from tests.factories import (
     bearer,
     days,
@@ -292,7 +292,7 @@ async def snapshot() -> dict[str, list[str]]:
     """Every row of every data table (the audit log too), less what reads may touch."""
     conn = Tortoise.get_connection("default")
     tables: dict[str, list[str]] = {}
-    for table in DATA_TABLES:
+    for table in data_tables():
         rows = await conn.execute_query_dict(f"SELECT * FROM {table}")
         tables[table] = sorted(
             repr(sorted((k, v) for k, v in row.items() if k not in TOUCHED_BY_READS))

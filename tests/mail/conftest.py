@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,16 +13,10 @@ from service.mail.config import SmtpConfig
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer, find_templates_dir
 from service.mail.smtp import SmtpPool
-from tests.smtp import SmtpServer, running
+from tests.smtp import SmtpServer
 
 ZONE = ZoneInfo("Europe/Tirane")
 MAIL_FROM = "Buletini i Shoqatës <buletin@shoqata.al>"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with running() as server:
-        yield server
 
 
 def pool_config(port: int, **overrides: Any) -> SmtpConfig:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from service.settings import Settings
-from tests.smtp import SmtpServer, running
+from tests.smtp import SmtpServer
 from workers.settings import build_worker
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with running() as server:
-        yield server
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,6 +27,7 @@ from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from tests.factories import days, entry, now, staff
 from tests.smtp import RecordingHandler, SmtpServer, free_port, running
+from tests.waiting import wait_until
 from tests.workers.conftest import run_worker
 
 
@@ -164,14 +165,6 @@ async def start_worker(settings: Settings, log: IO[bytes]) -> asyncio.subprocess
         stdout=asyncio.subprocess.DEVNULL,
         stderr=log,
     )
-
-
-async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting")
-        await asyncio.sleep(0.1)
 
 
 async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from service.audit.log import record
 from service.content.enums import EntryStatus
 from service.content.errors import ContentError, ContentErrorCode
-from service.content.inputs import KEEP, SCALAR_FIELDS, EntryData, EntryPatch, TranslationData
+from service.content.inputs import KEEP, EntryData, EntryPatch, TranslationData, fields_of
 from service.content.models import ContentVersion, Entry, EntryTranslation, Revision, Topic
 from service.content.permissions import require_can_edit
 from service.content.revisions import patch_from_snapshot, save_revision
@@ -169,7 +169,7 @@ async def create_entry(data: EntryData, *, actor: Actor, settings: Settings) -> 
                 status=EntryStatus.DRAFT,
                 created_by=staff_of(actor),
                 updated_by=staff_of(actor),
-                **{name: getattr(data, name) for name in SCALAR_FIELDS},
+                **fields_of(data),
             )
             for i, tr in enumerate(data.translations):
                 await _add_translation(entry, tr, i)
@@ -190,10 +190,7 @@ def _merged(entry: Entry, existing: dict[str, EntryTranslation], patch: EntryPat
         for loc, row in existing.items()
         if loc not in patched and loc not in patch.remove_locales
     ]
-    fields: dict[str, Any] = {
-        name: getattr(entry, name) if getattr(patch, name) is KEEP else getattr(patch, name)
-        for name in SCALAR_FIELDS
-    }
+    fields: dict[str, Any] = {**fields_of(entry), **patch.changes}
     return EntryData(kind=entry.kind, translations=[*patch.translations, *untouched], **fields)
 
 
@@ -243,10 +240,8 @@ async def _apply(
     patch: EntryPatch,
     actor: Actor,
 ) -> None:
-    for name in SCALAR_FIELDS:
-        value = getattr(patch, name)
-        if value is not KEEP:
-            setattr(entry, name, value)
+    for name, value in patch.changes.items():
+        setattr(entry, name, value)
     entry.updated_by = staff_of(actor)
     # auto_now gives every save a new updated_at: that is the optimistic-concurrency token.
     await entry.save()

@@ -1,12 +1,18 @@
-"""What callers hand the content actions: plain dataclasses, no ORM, no GraphQL."""
+"""What callers hand the content actions: plain dataclasses, no ORM, no GraphQL.
+
+`EntryFields` is the one list of an entry's own fields (besides its kind, translations
+and topics): the inputs, the patch, the read path's record and the revisions all derive
+their field lists from it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import Enum
-from typing import Final, TypeAlias, TypeVar, Union
+from types import MappingProxyType
+from typing import Any, Final, TypeAlias, TypeVar, Union, get_type_hints
 
 from service.content.enums import EntryKind
 
@@ -32,55 +38,65 @@ class TranslationData:
     eligibility: str | None = None
 
 
-@dataclass(frozen=True)
-class EntryData:
-    kind: EntryKind
-    translations: Sequence[TranslationData]
-    topics: Sequence[str] = ()
+@dataclass(frozen=True, kw_only=True)
+class EntryFields:
+    """An entry's own fields; every one optional here, the kind's rules say what is required."""
+
     cover_image_url: str | None = None
     organisers: str | None = None
+    # Events
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     venue: str | None = None
     online_url: str | None = None
     registration_url: str | None = None
+    # Open calls
     opens_at: datetime | None = None
     deadline: datetime | None = None
     apply_url: str | None = None
     budget: str | None = None
 
 
-# The entry fields a patch may set, besides translations and topics.
-SCALAR_FIELDS: Final = (
-    "cover_image_url",
-    "organisers",
-    "starts_at",
-    "ends_at",
-    "venue",
-    "online_url",
-    "registration_url",
-    "opens_at",
-    "deadline",
-    "apply_url",
-    "budget",
+SCALAR_FIELDS: Final = tuple(f.name for f in fields(EntryFields))
+TIME_FIELDS: Final = tuple(
+    name for name, hint in get_type_hints(EntryFields).items() if hint == datetime | None
 )
 
 
-@dataclass(frozen=True)
-class EntryPatch:
-    """Only what changes: translations upsert by locale, `remove_locales` drops some."""
+def fields_of(source: object) -> dict[str, Any]:
+    """The entry fields of anything that has them as attributes (a row, an input)."""
+    return {name: getattr(source, name) for name in SCALAR_FIELDS}
 
-    translations: Sequence[TranslationData] = ()
-    remove_locales: Sequence[str] = ()
-    topics: Patch[Sequence[str]] = KEEP
-    cover_image_url: Patch[str | None] = KEEP
-    organisers: Patch[str | None] = KEEP
-    starts_at: Patch[datetime | None] = KEEP
-    ends_at: Patch[datetime | None] = KEEP
-    venue: Patch[str | None] = KEEP
-    online_url: Patch[str | None] = KEEP
-    registration_url: Patch[str | None] = KEEP
-    opens_at: Patch[datetime | None] = KEEP
-    deadline: Patch[datetime | None] = KEEP
-    apply_url: Patch[str | None] = KEEP
-    budget: Patch[str | None] = KEEP
+
+@dataclass(frozen=True, kw_only=True)
+class EntryData(EntryFields):
+    kind: EntryKind
+    translations: Sequence[TranslationData]
+    topics: Sequence[str] = ()
+
+
+@dataclass(frozen=True, init=False)
+class EntryPatch:
+    """Only what changes: translations upsert by locale, `remove_locales` drops some, and
+    `changes` holds the entry fields given (None clears one; absent ones stay)."""
+
+    translations: Sequence[TranslationData]
+    remove_locales: Sequence[str]
+    topics: Patch[Sequence[str]]
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        *,
+        translations: Sequence[TranslationData] = (),
+        remove_locales: Sequence[str] = (),
+        topics: Patch[Sequence[str]] = KEEP,
+        **changes: Any,
+    ) -> None:
+        unknown = sorted(set(changes) - set(SCALAR_FIELDS))
+        if unknown:
+            raise TypeError(f"not entry fields: {', '.join(unknown)}")
+        object.__setattr__(self, "translations", translations)
+        object.__setattr__(self, "remove_locales", remove_locales)
+        object.__setattr__(self, "topics", topics)
+        object.__setattr__(self, "changes", MappingProxyType(dict(changes)))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from service.content.enums import EntryKind, EntryStatus
+from service.content.inputs import EntryFields
 from service.content.models import EntryTranslation, Topic
 from service.content.sql import Statement, statement, to_datetime
 
@@ -71,45 +72,10 @@ def _as_utc(value: datetime | str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-ENTRY_COLUMNS = (
-    "id",
-    "kind",
-    "status",
-    "publish_at",
-    "published_at",
-    "first_published_at",
-    "updated_at",
-    "cover_image_url",
-    "organisers",
-    "starts_at",
-    "ends_at",
-    "venue",
-    "online_url",
-    "registration_url",
-    "opens_at",
-    "deadline",
-    "apply_url",
-    "budget",
-    "created_by_id",
-    "updated_by_id",
-    "submitted_at",
-)
-_TIME_COLUMNS = (
-    "publish_at",
-    "published_at",
-    "first_published_at",
-    "updated_at",
-    "starts_at",
-    "ends_at",
-    "opens_at",
-    "deadline",
-    "submitted_at",
-)
-_SELECT_ENTRY = ", ".join(f"e.{column}" for column in ENTRY_COLUMNS)
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EntryRecord(EntryFields):
+    """One entry row as the read path sees it: its fields, and its publication state."""
 
-
-@dataclass(slots=True)
-class EntryRecord:
     id: int
     kind: EntryKind
     status: EntryStatus
@@ -117,20 +83,18 @@ class EntryRecord:
     published_at: datetime | None
     first_published_at: datetime | None
     updated_at: datetime
-    cover_image_url: str | None
-    organisers: str | None
-    starts_at: datetime | None
-    ends_at: datetime | None
-    venue: str | None
-    online_url: str | None
-    registration_url: str | None
-    opens_at: datetime | None
-    deadline: datetime | None
-    apply_url: str | None
-    budget: str | None
     created_by_id: int | None
     updated_by_id: int | None
     submitted_at: datetime | None
+
+
+ENTRY_COLUMNS = tuple(f.name for f in fields(EntryRecord))
+_TIME_COLUMNS = frozenset(
+    name
+    for name, hint in get_type_hints(EntryRecord).items()
+    if hint is datetime or datetime in get_args(hint)
+)
+_SELECT_ENTRY = ", ".join(f"e.{column}" for column in ENTRY_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -162,13 +126,13 @@ class Page:
 
 
 def _record(row: Sequence[Any]) -> EntryRecord:
-    record = EntryRecord(*row)  # columns in ENTRY_COLUMNS order
-    record.kind = EntryKind(record.kind)
-    record.status = EntryStatus(record.status)
-    if isinstance(record.updated_at, str):  # SQLite keeps datetimes as text
+    values = dict(zip(ENTRY_COLUMNS, row, strict=True))  # selected in ENTRY_COLUMNS order
+    values["kind"] = EntryKind(values["kind"])
+    values["status"] = EntryStatus(values["status"])
+    if isinstance(values["updated_at"], str):  # SQLite keeps datetimes as text
         for column in _TIME_COLUMNS:
-            setattr(record, column, to_datetime(getattr(record, column)))
-    return record
+            values[column] = to_datetime(values[column])
+    return EntryRecord(**values)
 
 
 def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:

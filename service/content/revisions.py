@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.content.inputs import SCALAR_FIELDS, EntryPatch, TranslationData
+from service.content.inputs import SCALAR_FIELDS, TIME_FIELDS, EntryPatch, TranslationData
 from service.content.models import Entry, EntryTranslation, Revision
 from service.staff.actors import staff_of
 
 if TYPE_CHECKING:
     from service.staff.actors import Actor
-
-_TIMES = {"starts_at", "ends_at", "opens_at", "deadline"}
 
 
 async def snapshot_of(entry: Entry) -> dict[str, Any]:
@@ -59,7 +57,7 @@ def patch_from_snapshot(
 ) -> EntryPatch:
     """The edit that brings an entry back to `snapshot`; slugs follow the usual rules."""
     fields = dict(snapshot["fields"])
-    for name in _TIMES:
+    for name in TIME_FIELDS:
         if fields.get(name) is not None:
             fields[name] = datetime.fromisoformat(fields[name])
     translations = [

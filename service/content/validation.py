@@ -7,31 +7,28 @@ from urllib.parse import urlsplit
 
 from service.content.enums import EntryKind
 from service.content.errors import ContentErrorCode, FieldError
-from service.content.inputs import EntryData
+from service.content.inputs import TIME_FIELDS, EntryData
 from service.settings import Settings
 
 # Column sizes in service/content/models.py: refuse early with a clear error, not at the DB.
 MAX_LENGTHS = {
-    "cover_image_url": ("coverImageUrl", 500),
-    "organisers": ("organisers", 500),
-    "venue": ("venue", 300),
-    "online_url": ("onlineUrl", 500),
-    "registration_url": ("registrationUrl", 500),
-    "apply_url": ("applyUrl", 500),
-    "budget": ("budget", 200),
+    "cover_image_url": 500,
+    "organisers": 500,
+    "venue": 300,
+    "online_url": 500,
+    "registration_url": 500,
+    "apply_url": 500,
+    "budget": 200,
 }
-URL_FIELDS = {
-    "cover_image_url": "coverImageUrl",
-    "online_url": "onlineUrl",
-    "registration_url": "registrationUrl",
-    "apply_url": "applyUrl",
-}
-TIME_FIELDS = {
-    "starts_at": "startsAt",
-    "ends_at": "endsAt",
-    "opens_at": "opensAt",
-    "deadline": "deadline",
-}
+URL_FIELDS = ("cover_image_url", "online_url", "registration_url", "apply_url")
+
+
+def api_name(field: str) -> str:
+    """The GraphQL name of an entry field, as payload errors report it."""
+    head, *rest = field.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 MAX_TITLE = 300
 MAX_SLUG = 120
 
@@ -134,23 +131,27 @@ def validate_entry(data: EntryData, settings: Settings) -> list[FieldError]:
     """Every problem at once, so an editor fixes the form in one go."""
     errors = _translation_errors(data, settings)
     naive = [
-        FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", name)
-        for attr, name in TIME_FIELDS.items()
+        FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", api_name(attr))
+        for attr in TIME_FIELDS
         if isinstance(value := getattr(data, attr), datetime) and value.tzinfo is None
     ]
     errors += naive
     if not naive:  # comparing naive with aware times would raise
         errors += _kind_errors(data)
-    for attr, (name, limit) in MAX_LENGTHS.items():
+    for attr, limit in MAX_LENGTHS.items():
         value = getattr(data, attr)
         if value is not None and len(value) > limit:
             errors.append(
-                FieldError(ContentErrorCode.TOO_LONG, f"At most {limit} characters.", name)
+                FieldError(
+                    ContentErrorCode.TOO_LONG, f"At most {limit} characters.", api_name(attr)
+                )
             )
-    for attr, name in URL_FIELDS.items():
+    for attr in URL_FIELDS:
         value = getattr(data, attr)
         if value is not None and not is_web_url(value):
             errors.append(
-                FieldError(ContentErrorCode.INVALID, "Give an http:// or https:// address.", name)
+                FieldError(
+                    ContentErrorCode.INVALID, "Give an http:// or https:// address.", api_name(attr)
+                )
             )
     return errors

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from service.content.enums import EntryKind
-from service.content.inputs import KEEP, SCALAR_FIELDS, EntryData, EntryPatch, TranslationData
+from service.content.inputs import KEEP, EntryData, EntryPatch, TranslationData, fields_of
 
 
 @strawberry.input(description="One language of an entry; on update, omitted texts are kept.")
@@ -57,7 +57,7 @@ class CreateEntryInput:
             kind=self.kind,
             translations=[tr.to_domain() for tr in self.translations],
             topics=self.topics or [],
-            **{name: getattr(self, name) for name in SCALAR_FIELDS},
+            **fields_of(self),
         )
 
 
@@ -81,15 +81,12 @@ class UpdateEntryInput:
     budget: str | None = strawberry.UNSET
 
     def to_domain(self) -> EntryPatch:
-        def given(value: Any) -> Any:
-            return KEEP if value is strawberry.UNSET else value
-
-        topics = given(self.topics)
+        topics: Any = KEEP if self.topics is strawberry.UNSET else self.topics or []
         return EntryPatch(
             translations=[tr.to_domain() for tr in self.translations or []],
             remove_locales=self.remove_locales or [],
-            topics=[] if topics is None else topics,
-            **{name: given(getattr(self, name)) for name in SCALAR_FIELDS},
+            topics=topics,
+            **{k: v for k, v in fields_of(self).items() if v is not strawberry.UNSET},
         )
 
 

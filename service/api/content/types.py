@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -111,29 +111,6 @@ class OpenCall(EntryBase):
         return self.deadline >= now and (self.opens_at is None or self.opens_at <= now)
 
 
-class _CommonFields(TypedDict):
-    id: strawberry.ID
-    kind: EntryKind
-    locale: str
-    title: str
-    slug: str
-    summary: str
-    body: str
-    url: str
-    published_at: datetime | None
-    updated_at: datetime
-    cover_image_url: str | None
-    organisers: str | None
-    translations: list[EntryTranslationRef]
-    topics: list[Topic]
-    status: EntryStatus
-    publish_at: datetime | None
-    submitted_at: datetime | None
-    entry_id: int
-    created_by_id: int | None
-    updated_by_id: int | None
-
-
 def topic_of(row: TopicRecord, locale: str, settings: Settings) -> Topic:
     for candidate in fallback_order(locale, settings):
         name = row.names.get(candidate)
@@ -165,7 +142,8 @@ def entry_of(
     def local(moment: datetime | None) -> datetime | None:
         return moment.astimezone(zone) if moment is not None else None
 
-    common: _CommonFields = {
+    # What every kind shows; the kinds add their own fields below.
+    common: dict[str, Any] = {
         "id": strawberry.ID(str(row.id)),
         "kind": row.kind,
         "locale": tr.locale,

@@ -9,11 +9,15 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from service.settings import Settings, get_settings
 from service.staff.enums import StaffRole
+
+if TYPE_CHECKING:
+    from service.errors import DomainError
 
 log = logging.getLogger("buletin.cli")
 
@@ -110,7 +114,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
     asyncio.run(detect())
 
 
-def _read_password() -> str:
+def _read_password(command: str = "createstaff") -> str:
     """BULETIN_PASSWORD, or asked twice without echo; never an argument (ps would show it)."""
     given = os.environ.get("BULETIN_PASSWORD")
     if given is not None:
@@ -119,10 +123,16 @@ def _read_password() -> str:
         first = getpass.getpass("Password: ")
         second = getpass.getpass("Password (again): ")
     except EOFError:
-        sys.exit("buletin createstaff: no password: set BULETIN_PASSWORD or run it in a terminal")
+        sys.exit(f"buletin {command}: no password: set BULETIN_PASSWORD or run it in a terminal")
     if first != second:
-        sys.exit("buletin createstaff: the two passwords differ")
+        sys.exit(f"buletin {command}: the two passwords differ")
     return first
+
+
+def _problems(exc: DomainError) -> str:
+    return "; ".join(
+        f"{error.field}: {error.message}" if error.field else error.message for error in exc.errors
+    )
 
 
 def cmd_createstaff(args: argparse.Namespace) -> None:
@@ -150,13 +160,36 @@ def cmd_createstaff(args: argparse.Namespace) -> None:
     try:
         print(asyncio.run(create()))
     except DomainError as exc:
-        problems = "; ".join(
-            f"{error.field}: {error.message}" if error.field else error.message
-            for error in exc.errors
-        )
-        sys.exit(f"buletin createstaff: {problems}")
+        sys.exit(f"buletin createstaff: {_problems(exc)}")
     except OperationalError as exc:
         sys.exit(f"buletin createstaff: the database refused ({exc}); has `buletin migrate` run?")
+
+
+def cmd_setpassword(args: argparse.Namespace) -> None:
+    from tortoise.exceptions import OperationalError
+
+    from service.db import orm
+    from service.errors import DomainError
+    from service.staff.actions import set_staff_password, staff_id_for_email
+
+    settings = get_settings()
+    password = _read_password("setpassword")
+
+    async def change() -> str:
+        async with orm(settings):
+            staff_id = await staff_id_for_email(args.email)
+            if staff_id is None:
+                sys.exit(f"buletin setpassword: no staff account for {args.email}")
+            # The operator at the command line acts as the system (actor None).
+            member = await set_staff_password(None, staff_id, password, settings=settings)
+        return f"password of {member.email} changed; their sessions have ended"
+
+    try:
+        print(asyncio.run(change()))
+    except DomainError as exc:
+        sys.exit(f"buletin setpassword: {_problems(exc)}")
+    except OperationalError as exc:
+        sys.exit(f"buletin setpassword: the database refused ({exc}); has `buletin migrate` run?")
 
 
 def cmd_export_schema(args: argparse.Namespace) -> None:
@@ -219,6 +252,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--locale", help="the language of their emails (default: DEFAULT_LOCALE)"
     )
     createstaff.set_defaults(func=cmd_createstaff)
+
+    setpassword = sub.add_parser(
+        "setpassword",
+        help="set a staff member's password and end their sessions "
+        "(password from BULETIN_PASSWORD or a prompt)",
+    )
+    setpassword.add_argument("--email", required=True)
+    setpassword.set_defaults(func=cmd_setpassword)
 
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -199,6 +200,21 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
     print(build_schema(Settings(debug=True)).as_str())
 
 
+# Commands that work on a project's database or Redis (not `dev`, which makes a project).
+NEEDS_PROJECT = {"migrate", "seed-demo", "serve", "worker", "createstaff", "setpassword"}
+
+
+def project_problem(folder: Path) -> str | None:
+    """Why `folder` is not a project, or None. Without DATABASE_URL or a `.env` there, the
+    default SQLite path would quietly be a new, empty database instead of the one in use."""
+    if "DATABASE_URL" in os.environ or (folder / ".env").is_file():
+        return None
+    return (
+        f"no Buletin project in {folder.resolve()}: run this where `buletin dev` ran (it "
+        "writes .env there), or set DATABASE_URL (see .env.example)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="buletin", description="Buletin: bilingual content, newsletters and feeds."
@@ -270,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
+    if args.command in NEEDS_PROJECT and (problem := project_problem(Path.cwd())):
+        sys.exit(f"buletin {args.command}: {problem}")
     try:
         args.func(args)
     except ValidationError as exc:

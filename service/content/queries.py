@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from service.content import search
 from service.content.enums import EntryKind, EntryStatus
 from service.content.errors import ContentError, ContentErrorCode
 from service.content.models import EntryTranslation, Topic
+from service.content.search import SearchScope
 from service.content.sql import Statement, statement, to_datetime
 
 PUBLIC_STATUSES = (EntryStatus.PUBLISHED,)
@@ -27,6 +29,8 @@ class EntryFilter:
     upcoming: bool | None = None
     open: bool | None = None
     statuses: tuple[EntryStatus, ...] = PUBLIC_STATUSES
+    # Which translation `search` reads (the served one); None: any translation.
+    search_in: SearchScope | None = None
 
 
 @dataclass(frozen=True)
@@ -201,12 +205,6 @@ def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:
             "e.id IN (SELECT et.entry_id FROM entry_topic et JOIN topic t ON t.id = et.topic_id"
             f" WHERE {sql.is_in('t.slug', flt.topics)})"
         )
-    if flt.search and flt.search.strip():
-        term = flt.search.strip()
-        matches = " OR ".join(
-            sql.contains(f"tr.{column}", term) for column in ("title", "summary", "body_html")
-        )
-        conditions.append(f"e.id IN (SELECT tr.entry_id FROM entry_translation tr WHERE {matches})")
     timed = _time_condition(flt, now, sql)
     if timed is not None:
         conditions.append(timed)
@@ -216,7 +214,31 @@ def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:
 _SORT_SQL = {"published_at": "e.published_at", "sort_date": "COALESCE(e.starts_at, e.deadline)"}
 
 
+def _from(flt: EntryFilter, sql: Statement) -> str:
+    """The entries, joined to their search matches (`s.rank`) when the filter searches."""
+    terms = search.search_terms(flt.search)
+    if terms is None:
+        return "entry e"
+    return f"entry e JOIN ({search.matches(sql, terms, flt.search_in)}) s ON s.entry_id = e.id"
+
+
+async def _search_page(flt: EntryFilter, *, first: int, after: str | None, now: datetime) -> Page:
+    """Best matches first, paged by position (service/content/search.py)."""
+    offset = search.decode_position(after) if after is not None else 0
+    sql = statement()
+    source = _from(flt, sql)
+    rows = await sql.rows(
+        f"SELECT {_SELECT_ENTRY} FROM {source} WHERE {_where(flt, now, sql)}"
+        f" ORDER BY {search.ORDER} LIMIT {int(first) + 1} OFFSET {int(offset)}"
+    )
+    records = [_record(row) for row in rows[:first]]
+    cursors = [search.encode_position(offset + i + 1) for i in range(len(records))]
+    return Page(entries=records, cursors=cursors, has_next=len(rows) > first)
+
+
 async def list_entries(flt: EntryFilter, *, first: int, after: str | None, now: datetime) -> Page:
+    if search.search_terms(flt.search) is not None:
+        return await _search_page(flt, first=first, after=after, now=now)
     order = _order_for(flt)
     key = _SORT_SQL[order.key]
     sql = statement()
@@ -244,7 +266,8 @@ def _sort_value(row: EntryRecord, key: str) -> datetime | None:
 
 async def count_entries(flt: EntryFilter, *, now: datetime) -> int:
     sql = statement()
-    rows = await sql.rows(f"SELECT COUNT(*) AS n FROM entry e WHERE {_where(flt, now, sql)}")
+    source = _from(flt, sql)
+    rows = await sql.rows(f"SELECT COUNT(*) AS n FROM {source} WHERE {_where(flt, now, sql)}")
     return int(rows[0]["n"])
 
 

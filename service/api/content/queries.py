@@ -21,6 +21,7 @@ from service.content.enums import EntryKind, EntryStatus
 from service.content.errors import ContentError
 from service.content.locales import check_locale
 from service.content.queries import EntryRecord
+from service.content.search import SearchScope
 
 
 @strawberry.input(name="EntryFilter")
@@ -28,7 +29,9 @@ class EntryFilterInput:
     kinds: list[EntryKind] | None = None
     topics: list[str] | None = strawberry.field(default=None, description="Topic slugs; any.")
     search: str | None = strawberry.field(
-        default=None, description="Words in title, summary or body."
+        default=None,
+        description="Words in the title, summary or body of the entry in `locale` (or the"
+        " fallback), in any order, accents and case ignored; best matches first.",
     )
     upcoming: bool | None = strawberry.field(
         default=None, description="true: events not over yet, soonest first; false: past events."
@@ -41,7 +44,9 @@ class EntryFilterInput:
         default=None, description="Staff only (ignored for the public): e.g. [DRAFT]."
     )
 
-    def to_domain(self, *, staff: bool) -> queries.EntryFilter:
+    def to_domain(
+        self, *, staff: bool, search_in: SearchScope | None = None
+    ) -> queries.EntryFilter:
         statuses = tuple(self.status) if staff and self.status else queries.PUBLIC_STATUSES
         return queries.EntryFilter(
             kinds=tuple(self.kinds or ()),
@@ -50,6 +55,7 @@ class EntryFilterInput:
             upcoming=self.upcoming,
             open=self.open,
             statuses=statuses,
+            search_in=search_in,
         )
 
 
@@ -122,7 +128,10 @@ class ContentQuery:
                 f"`first` must be between 0 and {settings.max_page_size}.",
                 field="first",
             )
-        flt = (filter or EntryFilterInput()).to_domain(staff=info.context.staff is not None)
+        flt = (filter or EntryFilterInput()).to_domain(
+            staff=info.context.staff is not None,
+            search_in=SearchScope(lang, settings.default_locale),
+        )
         try:
             page = await queries.list_entries(flt, first=first, after=after, now=info.context.now)
         except ContentError as exc:

@@ -29,6 +29,7 @@ log = logging.getLogger("buletin.dev")
 DEMO_ADMIN_EMAIL = "admin@example.org"
 # Printed at every start: only for the local quick start, which is never exposed.
 DEMO_ADMIN_PASSWORD = "buletin-demo-admin"
+DEMO_COLLEAGUE_EMAIL = "colleague@example.org"
 
 
 async def prepare(settings: Settings) -> bool:
@@ -49,6 +50,15 @@ async def prepare(settings: Settings) -> bool:
             "Demo Admin",
             StaffRole.ADMIN,
             DEMO_ADMIN_PASSWORD,
+            settings=settings,
+        )
+        # Notices never go to the one who published: a colleague receives them, so
+        # publishing as the demo admin still shows a notice at /dev/mail.
+        await create_staff(
+            DEMO_COLLEAGUE_EMAIL,
+            "Demo Colleague",
+            StaffRole.AUTHOR,
+            secrets.token_urlsafe(24),
             settings=settings,
         )
         return True

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     frontend_url: str = "https://example.org/{locale}/{kind}/{slug}"
+    # Where staff open an entry's preview (the frontend runs the `preview(token:)` query);
+    # {token}, {locale}, {kind} and {id} are filled in. Staff notices link to it.
+    preview_url: str = "https://example.org/preview?token={token}&locale={locale}"
     locales: Annotated[tuple[str, ...], NoDecode] = ("sq", "en")
     default_locale: str = "sq"
     timezone: str = "Europe/Tirane"

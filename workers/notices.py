@@ -1,4 +1,5 @@
-"""Staff notices: render once per language, claim each notice, send, settle (DESIGN §1).
+"""Staff notices: render once per language, claim each notice, send, settle
+(docs/architecture.md §1).
 
 The ledger (service.notices.ledger) makes this idempotent: a job run twice, or by two
 workers, or after a crash, sends each notice once (bar a crash inside the SMTP call).

@@ -2,7 +2,7 @@
 
 The hot reads (a page of entries, its translations, its topics) are plain SQL through
 Tortoise's connection: building them with the ORM cost five times the query itself
-(bench/graphql_read.py, DESIGN §8). Writes stay with the ORM.
+(bench/graphql_read.py, docs/architecture.md §8). Writes stay with the ORM.
 """
 
 from __future__ import annotations

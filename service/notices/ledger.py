@@ -3,7 +3,7 @@
 A notice is sent at most once per claim: the claim is taken right before the SMTP call
 and settled right after. A worker that dies in between leaves a lapsed lease, and the
 notice goes out again: a duplicate is only possible for a message the server accepted
-in that instant (DESIGN §1).
+in that instant (docs/architecture.md §1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The public `entries` and `entry` queries answer the DESIGN §4 contract."""
+"""The public `entries` and `entry` queries answer the docs/architecture.md §4 contract."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL content types: the `Entry` interface and its three kinds (DESIGN §4)."""
+"""GraphQL content types: the `Entry` interface and its three kinds (docs/architecture.md §4)."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def entry_of(
     locale: str,
     settings: Settings,
 ) -> NewsArticle | Event | OpenCall:
-    """The GraphQL object for one entry in `locale`, falling back as DESIGN §3 says."""
+    """The GraphQL object for one entry in `locale`, falling back (docs/architecture.md §3)."""
     by_locale = {tr.locale: tr for tr in translations}
     tr = pick(by_locale, locale, settings)
     if tr is None:

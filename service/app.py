@@ -7,17 +7,19 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from service.api.cache import ResultCache
+from service.api.graphiql import ASSETS_DIR, ASSETS_URL, LocalGraphiQLView
 from service.api.schema import build_schema
-from service.api.view import GraphQLView
 from service.db import ensure_sqlite_dir, tortoise_config
 from service.outbox.relay import OutboxRelay
 from service.queue import LazyQueue
 from service.redis import redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
+from service.web.devhome import dev_home
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
 from service.web.health import healthz, readyz
 
@@ -25,7 +27,7 @@ from service.web.health import healthz, readyz
 def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None = None) -> Starlette:
     settings = settings or get_settings()
     cache = ResultCache(settings.result_cache_entries if settings.result_cache else 0)
-    view = GraphQLView(build_schema(settings), settings, cache)
+    view = LocalGraphiQLView(build_schema(settings), settings, cache)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -55,6 +57,9 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/dev/mail", mail_list),
             Route("/dev/mail/{number:int}", mail_show),
             Route("/dev/mail/{number:int}/raw", mail_raw),
+            Route("/", dev_home),  # dev mode only: links to GraphiQL and /dev/mail
+            # GraphiQL's own files, so the page works offline; only debug serves GraphiQL.
+            *([Mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR))] if settings.debug else []),
         ],
         lifespan=lifespan,
     )

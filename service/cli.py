@@ -9,11 +9,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from service.settings import Settings, get_settings
 from service.staff.enums import StaffRole
+
+if TYPE_CHECKING:
+    from service.errors import DomainError
 
 log = logging.getLogger("buletin.cli")
 
@@ -110,7 +115,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
     asyncio.run(detect())
 
 
-def _read_password() -> str:
+def _read_password(command: str = "createstaff") -> str:
     """BULETIN_PASSWORD, or asked twice without echo; never an argument (ps would show it)."""
     given = os.environ.get("BULETIN_PASSWORD")
     if given is not None:
@@ -119,10 +124,16 @@ def _read_password() -> str:
         first = getpass.getpass("Password: ")
         second = getpass.getpass("Password (again): ")
     except EOFError:
-        sys.exit("buletin createstaff: no password: set BULETIN_PASSWORD or run it in a terminal")
+        sys.exit(f"buletin {command}: no password: set BULETIN_PASSWORD or run it in a terminal")
     if first != second:
-        sys.exit("buletin createstaff: the two passwords differ")
+        sys.exit(f"buletin {command}: the two passwords differ")
     return first
+
+
+def _problems(exc: DomainError) -> str:
+    return "; ".join(
+        f"{error.field}: {error.message}" if error.field else error.message for error in exc.errors
+    )
 
 
 def cmd_createstaff(args: argparse.Namespace) -> None:
@@ -152,13 +163,37 @@ def cmd_createstaff(args: argparse.Namespace) -> None:
     try:
         print(asyncio.run(create()))
     except DomainError as exc:
-        problems = "; ".join(
-            f"{error.field}: {error.message}" if error.field else error.message
-            for error in exc.errors
-        )
-        sys.exit(f"buletin createstaff: {problems}")
+        sys.exit(f"buletin createstaff: {_problems(exc)}")
     except OperationalError as exc:
         sys.exit(f"buletin createstaff: the database refused ({exc}); has `buletin migrate` run?")
+
+
+def cmd_setpassword(args: argparse.Namespace) -> None:
+    from tortoise.exceptions import OperationalError
+
+    from service.db import orm
+    from service.errors import DomainError
+    from service.staff.actions import set_staff_password, staff_id_for_email
+    from service.staff.actors import SYSTEM
+
+    settings = get_settings()
+    password = _read_password("setpassword")
+
+    async def change() -> str:
+        async with orm(settings):
+            staff_id = await staff_id_for_email(args.email)
+            if staff_id is None:
+                sys.exit(f"buletin setpassword: no staff account for {args.email}")
+            # The operator at the command line acts as the system (actor None).
+            member = await set_staff_password(SYSTEM, staff_id, password, settings=settings)
+        return f"password of {member.email} changed; their sessions have ended"
+
+    try:
+        print(asyncio.run(change()))
+    except DomainError as exc:
+        sys.exit(f"buletin setpassword: {_problems(exc)}")
+    except OperationalError as exc:
+        sys.exit(f"buletin setpassword: the database refused ({exc}); has `buletin migrate` run?")
 
 
 def cmd_export_schema(args: argparse.Namespace) -> None:
@@ -166,6 +201,21 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 
     # The SDL does not depend on configuration; debug spares a SECRET_KEY for this.
     print(build_schema(Settings(debug=True)).as_str())
+
+
+# Commands that work on a project's database or Redis (not `dev`, which makes a project).
+NEEDS_PROJECT = {"migrate", "seed-demo", "serve", "worker", "createstaff", "setpassword"}
+
+
+def project_problem(folder: Path) -> str | None:
+    """Why `folder` is not a project, or None. Without DATABASE_URL or a `.env` there, the
+    default SQLite path would quietly be a new, empty database instead of the one in use."""
+    if "DATABASE_URL" in os.environ or (folder / ".env").is_file():
+        return None
+    return (
+        f"no Buletin project in {folder.resolve()}: run this where `buletin dev` ran (it "
+        "writes .env there), or set DATABASE_URL (see .env.example)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,6 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     createstaff.set_defaults(func=cmd_createstaff)
 
+    setpassword = sub.add_parser(
+        "setpassword",
+        help="set a staff member's password and end their sessions "
+        "(password from BULETIN_PASSWORD or a prompt)",
+    )
+    setpassword.add_argument("--email", required=True)
+    setpassword.set_defaults(func=cmd_setpassword)
+
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema
     )
@@ -231,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
+    if args.command in NEEDS_PROJECT and (problem := project_problem(Path.cwd())):
+        sys.exit(f"buletin {args.command}: {problem}")
     try:
         args.func(args)
     except ValidationError as exc:

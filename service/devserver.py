@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
+import secrets
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import uvicorn
 
 from service.settings import Settings, get_settings
 from service.staff.enums import StaffRole
@@ -20,6 +29,7 @@ log = logging.getLogger("buletin.dev")
 DEMO_ADMIN_EMAIL = "admin@example.org"
 # Printed at every start: only for the local quick start, which is never exposed.
 DEMO_ADMIN_PASSWORD = "buletin-demo-admin"
+DEMO_COLLEAGUE_EMAIL = "colleague@example.org"
 
 
 async def prepare(settings: Settings) -> bool:
@@ -44,35 +54,115 @@ async def prepare(settings: Settings) -> bool:
             actor=SYSTEM,
             settings=settings,
         )
+        # Notices never go to the one who published: a colleague receives them, so
+        # publishing as the demo admin still shows a notice at /dev/mail.
+        await create_staff(
+            DEMO_COLLEAGUE_EMAIL,
+            "Demo Colleague",
+            StaffRole.AUTHOR,
+            secrets.token_urlsafe(24),
+            actor=SYSTEM,
+            settings=settings,
+        )
         return True
 
 
-async def serve(settings: Settings, sink: MailSink, host: str, port: int) -> None:
-    import uvicorn
+class DevServer(uvicorn.Server):
+    """uvicorn without its own signal handling: `serve` below stops things in order."""
 
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve(settings: Settings, sink: MailSink, host: str, port: int) -> None:
+    """The API and a worker until SIGINT or SIGTERM; then the worker, the API, and (in the
+    app's shutdown) the embedded Redis stop in that order, so nothing loses its Redis
+    mid-command. A second Ctrl-C stops the API without waiting for open requests."""
     from service.app import create_app
     from workers.settings import build_worker
 
     app = create_app(settings, mail_sink=sink)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    server = DevServer(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            server.force_exit = True
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal)
     serving = asyncio.create_task(server.serve())
     while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn has no event
         await asyncio.sleep(0.05)
     # Started after the app, so the worker shares its ORM and its embedded Redis.
     worker = build_worker(settings, handle_signals=False)
     working = asyncio.create_task(worker.async_run())
+    stopping = asyncio.create_task(stop.wait())
     try:
-        await serving
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        log.info("dev.stopping step=worker")
         working.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await working
         await worker.close()
+        log.info("dev.stopping step=api")
+        server.should_exit = True
+        stopping.cancel()
+        await serving
+        log.info("dev.stopped")
+
+
+ENV_FILE = Path(".env")
+LOCK_FILE = Path("var") / "dev.lock"
+
+
+def write_env_file(path: Path) -> bool:
+    """The quick start's settings, so every `buletin` command in this folder uses the same
+    database and secret. An existing file is the developer's: left as it is."""
+    if path.exists():
+        return False
+    path.write_text(
+        "# Written by `buletin dev`: every buletin command run in this folder reads it.\n"
+        "# Local development only; see .env.example for a deployment's settings.\n"
+        "DEBUG=1\n"
+        f"SECRET_KEY={secrets.token_urlsafe(32)}\n"
+        "DATABASE_URL=sqlite://var/buletin.sqlite3\n"
+    )
+    return True
+
+
+def claim_folder(path: Path, url: str) -> IO[str]:
+    """Hold `path` locked while this dev server runs; exit with a sentence when another
+    `buletin dev` holds it (two would share one SQLite file, one Redis and one port)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        other = handle.read().strip() or "another process"
+        handle.close()
+        sys.exit(
+            f"buletin dev: already running in {Path.cwd()} ({other}). Use that one, stop it "
+            "first, or run `buletin dev` in another folder."
+        )
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}, {url}\n")
+    handle.flush()
+    return handle  # the lock lasts as long as the open file: keep it until exit
 
 
 def run(host: str, port: int) -> None:
     # aiosmtpd logs every SMTP command at INFO: the sink's chatter would drown the server's.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
+    lock = claim_folder(LOCK_FILE, f"http://{host}:{port}/")
+    if write_env_file(ENV_FILE):
+        log.info("dev.env_written path=%s", ENV_FILE.resolve())
     # Debug on (GraphiQL, introspection, no SECRET_KEY needed) unless the caller says otherwise.
     os.environ.setdefault("DEBUG", "1")
     sink = MailSink()
@@ -82,13 +172,14 @@ def run(host: str, port: int) -> None:
     settings = get_settings()
     try:
         created = asyncio.run(prepare(settings))
-        print(f"\n  Buletin is running: GraphiQL at http://{host}:{port}/graphql")
+        print(f"\n  Buletin is running: http://{host}:{port}/ (GraphiQL at /graphql)")
         print(f"  Mail the workers send:  http://{host}:{port}/dev/mail")
-        print(
-            f"  Staff sign-in: {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}"
-            + (" (just created)" if created else "")
-            + "\n"
-        )
+        if created:
+            print(f"  Staff sign-in: {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD} (just created)")
+        else:
+            print(f"  Staff sign-in: {DEMO_ADMIN_EMAIL} (made with {DEMO_ADMIN_PASSWORD})")
+        print(f"  New password: buletin setpassword --email {DEMO_ADMIN_EMAIL}\n")
         asyncio.run(serve(settings, sink, host, port))
     finally:
         sink.stop()
+        lock.close()

@@ -46,12 +46,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     frontend_url: str = "https://example.org/{locale}/{kind}/{slug}"
+    # Where staff open an entry's preview (the frontend runs the `preview(token:)` query);
+    # {token}, {locale}, {kind} and {id} are filled in. Staff notices link to it.
+    preview_url: str = "https://example.org/preview?token={token}&locale={locale}"
     locales: Annotated[tuple[str, ...], NoDecode] = ("sq", "en")
     default_locale: str = "sq"
     timezone: str = "Europe/Tirane"
     debug: bool = False
 
-    # Public query result cache (DESIGN §4, issue 2): on by default, off for benchmarks.
+    # Public query result cache (docs/architecture.md §1): on by default, off for benchmarks.
     result_cache: bool = True
     result_cache_entries: int = Field(default=1024, ge=0)
     # Abuse limits of the public GraphQL endpoint.
@@ -91,8 +94,8 @@ class Settings(BaseSettings):
     password_memory_kib: int = Field(default=64 * 1024, ge=1024)
     min_password_length: int = Field(default=12, ge=8)
 
-    # Outgoing mail (DESIGN §5); SMTP_URL's forms are in service/mail/config.py. Connections
-    # are pooled and reused: opening one per message costs more than the message itself.
+    # Outgoing mail (docs/architecture.md §5); SMTP_URL's forms are in service/mail/config.py.
+    # Connections are pooled and reused: opening one per message costs more than the message.
     smtp_pool_size: int = Field(default=4, ge=1, le=64)
     # Messages per second across the whole pool (a token bucket); 0 turns the limit off.
     smtp_rate_per_second: float = Field(default=20.0, ge=0)

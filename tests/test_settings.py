@@ -25,7 +25,7 @@ def test_the_default_locale_must_be_one_of_the_locales() -> None:
 def test_a_secret_key_is_required_outside_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ValidationError, match="SECRET_KEY"):
-        Settings(debug=False)
+        Settings(_env_file=None, debug=False)
 
 
 def test_an_unknown_time_zone_is_refused() -> None:

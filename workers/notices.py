@@ -1,4 +1,5 @@
-"""Staff notices: render once per language, claim each notice, send, settle (DESIGN §1).
+"""Staff notices: render once per language, claim each notice, send, settle
+(docs/architecture.md §1).
 
 The ledger (service.notices.ledger) makes this idempotent: a job run twice, or by two
 workers, or after a crash, sends each notice once (bar a crash inside the SMTP call).
@@ -13,12 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from arq import Retry
 
-from service.audit.models import AuditEvent
-from service.content import queries
-from service.content.enums import EntryStatus
-from service.content.locales import pick
 from service.mail.smtp import SendStatus
 from service.notices import ledger
+from service.notices.context import notice_contexts
 
 if TYPE_CHECKING:
     from service.mail.message import MessageBuilder
@@ -40,50 +38,6 @@ class Tally:
     deferred: int = 0
     skipped: int = 0
     reasons: list[str] = field(default_factory=list)
-
-
-async def _published_by(entry_id: int) -> str | None:
-    event = (
-        await AuditEvent.filter(entry_id=entry_id, action="entry.published")
-        .order_by("id")
-        .select_related("actor")
-        .first()
-    )
-    return event.actor.name if event is not None and event.actor is not None else None
-
-
-async def _contexts(entry_id: int, settings: Settings) -> dict[str, dict[str, Any]] | None:
-    """What the template needs, per locale, from the entry as it is now."""
-    row = await queries.find_by_id(entry_id, statuses=tuple(EntryStatus))
-    if row is None:
-        return None
-    translations = {
-        tr.locale: tr for tr in (await queries.translations_by_entry([entry_id]))[entry_id]
-    }
-    published_by = await _published_by(entry_id)
-    contexts: dict[str, dict[str, Any]] = {}
-    for locale in settings.locales:
-        tr = pick(translations, locale, settings)
-        if tr is None:
-            return None
-        contexts[locale] = {
-            "entry_title": tr.title,
-            "entry_kind": row.kind.value,
-            "entry_url": settings.frontend_url.format(
-                locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
-            ),
-            "summary": tr.summary,
-            "starts_at": row.starts_at,
-            "ends_at": row.ends_at,
-            "venue": row.venue,
-            "online_url": row.online_url,
-            "registration_url": row.registration_url,
-            "opens_at": row.opens_at,
-            "deadline": row.deadline,
-            "apply_url": row.apply_url,
-            "published_by": published_by,
-        }
-    return contexts
 
 
 async def _send_one(
@@ -126,7 +80,7 @@ async def deliver_notices(ctx: dict[str, Any], entry_id: int) -> Tally:
     notices = await ledger.claimable(entry_id)
     if not notices:
         return tally
-    contexts = await _contexts(entry_id, settings)
+    contexts = await notice_contexts(entry_id, settings)
     if contexts is None:
         log.warning("notices.entry_gone entry=%s", entry_id)
         return tally

@@ -51,7 +51,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     if not Tortoise.is_inited():
         # A worker of its own; in `buletin dev` it shares the app's ORM instead. Keep the
-        # context: shutdown runs in another task, which would not see it (DESIGN §8).
+        # context: shutdown runs in another task, which would not see it (docs/architecture.md §8).
         ctx["orm"] = await Tortoise.init(config=tortoise_config(settings))
     if ctx.get("mail") is None:
         pool = SmtpPool.from_settings(settings)

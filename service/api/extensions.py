@@ -4,7 +4,7 @@ The same work as MaxTokensLimiter + AddValidationRules + ParserCache + Validatio
 a query marker, in one extension: Strawberry wraps every hook of every extension in a new
 context manager per request, and five extensions cost about 5% of a page (py-spy).
 The validation rules are built once per schema, so the validation cache keeps hitting
-(Strawberry issue #4635, DESIGN §8).
+(Strawberry issue #4635, docs/architecture.md §8).
 """
 
 from __future__ import annotations

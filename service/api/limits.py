@@ -2,7 +2,7 @@
 
 Strawberry's QueryDepthLimiter skips introspection fields, so a cyclic
 `__schema { types { fields { type { fields …` passes it and its answer grows
-combinatorially (DESIGN §8). This depth rule counts every field; outside debug
+combinatorially (docs/architecture.md §8). This depth rule counts every field; outside debug
 introspection is refused outright, since frontends use the committed SDL.
 """
 

@@ -53,7 +53,7 @@ class Schema(strawberry.Schema):
 
 def build_schema(settings: Settings, *, fast_leaves: bool = True) -> strawberry.Schema:
     # Built once per schema, not per request: fresh rule classes would defeat the
-    # validation cache (Strawberry issue #4635, DESIGN §8).
+    # validation cache (Strawberry issue #4635, docs/architecture.md §8).
     rules = validation_rules(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,

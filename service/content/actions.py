@@ -23,6 +23,7 @@ from service.content.models import ContentVersion, Entry, EntryTranslation, Revi
 from service.content.permissions import require_can_edit
 from service.content.revisions import patch_from_snapshot, save_revision
 from service.content.sanitize import sanitize_html
+from service.content.search import html_text
 from service.content.slugs import slug_from_title, unique_slug
 from service.content.validation import closed_call_error, validate_entry
 from service.errors import NotFound
@@ -97,13 +98,15 @@ async def _add_translation(entry: Entry, tr: TranslationData, index: int) -> Non
         if tr.slug
         else await unique_slug(slug_from_title(tr.title), tr.locale, exclude_entry_id=entry.id)
     )
+    body_html = sanitize_html(tr.body or "")
     await EntryTranslation.create(
         entry=entry,
         locale=tr.locale,
         title=tr.title.strip(),
         slug=slug,
         summary=(tr.summary or "").strip(),
-        body_html=sanitize_html(tr.body or ""),
+        body_html=body_html,
+        body_text=html_text(body_html),
         eligibility=_clean(tr.eligibility),
     )
 
@@ -132,6 +135,7 @@ async def _update_translation(
         row.summary = tr.summary.strip()
     if tr.body is not None:
         row.body_html = sanitize_html(tr.body)
+        row.body_text = html_text(row.body_html)
     if tr.eligibility is not None:
         row.eligibility = _clean(tr.eligibility)  # type: ignore[assignment]  # nullable column
     await row.save()

@@ -1,7 +1,7 @@
 """Demo content: bilingual news, events and open calls for trying Buletin out.
 
 The stories are modelled on public pages of Albanian local-government and civil-society
-agencies (the reference seeds behind DESIGN.md). Everything is written through
+agencies. Everything is written through
 `service.content.actions`, so the demo passes the same validation, sanitising and slug
 rules as real content.
 

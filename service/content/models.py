@@ -97,6 +97,9 @@ class EntryTranslation(Model):
     slug = fields.CharField(max_length=200)
     summary = fields.TextField(default="")
     body_html = fields.TextField(default="")
+    # body_html without markup, for full-text search (service/content/search.py): set with
+    # body_html by the content actions; the search index is kept by database triggers.
+    body_text = fields.TextField(default="", db_default="")
     eligibility = fields.TextField(null=True)
 
     class Meta:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, get_args, get_type_hints
 
+from service.content import search
 from service.content.enums import EntryKind, EntryStatus
 from service.content.inputs import EntryFields
 from service.content.models import EntryTranslation, Topic
+from service.content.search import SearchScope
 from service.content.sql import Statement, statement, to_datetime
 
 PUBLIC_STATUSES = (EntryStatus.PUBLISHED,)
@@ -25,6 +27,8 @@ class EntryFilter:
     upcoming: bool | None = None
     open: bool | None = None
     statuses: tuple[EntryStatus, ...] = PUBLIC_STATUSES
+    # Which translation `search` reads (the served one); None: any translation.
+    search_in: SearchScope | None = None
 
 
 @dataclass(frozen=True)
@@ -144,12 +148,6 @@ def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:
             "e.id IN (SELECT et.entry_id FROM entry_topic et JOIN topic t ON t.id = et.topic_id"
             f" WHERE {sql.is_in('t.slug', flt.topics)})"
         )
-    if flt.search and flt.search.strip():
-        term = flt.search.strip()
-        matches = " OR ".join(
-            sql.contains(f"tr.{column}", term) for column in ("title", "summary", "body_html")
-        )
-        conditions.append(f"e.id IN (SELECT tr.entry_id FROM entry_translation tr WHERE {matches})")
     timed = _time_condition(flt, now, sql)
     if timed is not None:
         conditions.append(timed)
@@ -159,9 +157,40 @@ def _where(flt: EntryFilter, now: datetime, sql: Statement) -> str:
 _SORT_SQL = {"published_at": "e.published_at", "sort_date": "COALESCE(e.starts_at, e.deadline)"}
 
 
+def _from(flt: EntryFilter, sql: Statement) -> str:
+    """The entries, joined to their search matches (`s.rank`) when the filter searches."""
+    terms = search.search_terms(flt.search)
+    if terms is None:
+        return "entry e"
+    return f"entry e JOIN ({search.matches(sql, terms, flt.search_in)}) s ON s.entry_id = e.id"
+
+
+def ranks(flt: EntryFilter) -> bool:
+    """Whether the filter's pages are ranked matches, paged by position, not by a keyset."""
+    return search.search_terms(flt.search) is not None
+
+
+async def _search_page(
+    flt: EntryFilter, *, first: int, after: PageKey | None, now: datetime
+) -> Page:
+    """Best matches first, paged by position: a key is (None, the row's position)."""
+    offset = after[1] if after is not None else 0
+    sql = statement()
+    source = _from(flt, sql)
+    rows = await sql.rows(
+        f"SELECT {_SELECT_ENTRY} FROM {source} WHERE {_where(flt, now, sql)}"
+        f" ORDER BY {search.ORDER} LIMIT {int(first) + 1} OFFSET {int(offset)}"
+    )
+    records = [_record(row) for row in rows[:first]]
+    keys: list[PageKey] = [(None, offset + i + 1) for i in range(len(records))]
+    return Page(entries=records, keys=keys, has_next=len(rows) > first)
+
+
 async def list_entries(
     flt: EntryFilter, *, first: int, after: PageKey | None, now: datetime
 ) -> Page:
+    if ranks(flt):
+        return await _search_page(flt, first=first, after=after, now=now)
     order = _order_for(flt)
     key = _SORT_SQL[order.key]
     sql = statement()
@@ -189,7 +218,8 @@ def _sort_value(row: EntryRecord, key: str) -> datetime | None:
 
 async def count_entries(flt: EntryFilter, *, now: datetime) -> int:
     sql = statement()
-    rows = await sql.rows(f"SELECT COUNT(*) AS n FROM entry e WHERE {_where(flt, now, sql)}")
+    source = _from(flt, sql)
+    rows = await sql.rows(f"SELECT COUNT(*) AS n FROM {source} WHERE {_where(flt, now, sql)}")
     return int(rows[0]["n"])
 
 

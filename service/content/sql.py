@@ -2,7 +2,7 @@
 
 The hot reads (a page of entries, its translations, its topics) are plain SQL through
 Tortoise's connection: building them with the ORM cost five times the query itself
-(bench/graphql_read.py, DESIGN §8). Writes stay with the ORM.
+(bench/graphql_read.py, docs/architecture.md §8). Writes stay with the ORM.
 """
 
 from __future__ import annotations
@@ -40,11 +40,6 @@ class Statement:
         if self.postgres:
             return f"{column} = ANY({self.param(items)})"
         return f"{column} IN ({', '.join(self.param(v) for v in items)})"
-
-    def contains(self, column: str, text: str) -> str:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        operator = "ILIKE" if self.postgres else "LIKE"  # SQLite's LIKE ignores ASCII case
-        return f"{column} {operator} {self.param(f'%{escaped}%')} ESCAPE '\\'"
 
     async def rows(self, sql: str) -> Sequence[Any]:
         """asyncpg Records or sqlite3 Rows: indexable by position and by column name.

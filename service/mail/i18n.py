@@ -1,6 +1,6 @@
 """gettext catalogs read from the .po files at run time (no compile step, no binary .mo).
 
-Pages and emails share `service/locales/<locale>/LC_MESSAGES/messages.po` (DESIGN §2).
+Pages and emails share `service/locales/<locale>/LC_MESSAGES/messages.po` (docs/architecture.md §2).
 """
 
 from __future__ import annotations

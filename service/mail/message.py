@@ -1,9 +1,10 @@
 """One MIME message per recipient from a rendered variant: headers and multipart/alternative.
 
 Built with `MIMEMultipart` and plain MIME parts, not `EmailMessage.set_content`, which
-costs ~25x more per message (DESIGN §8, bench/mail_build.py): a digest builds one message
-per subscriber. Non-ASCII header values (Albanian names and subjects) are RFC 2047
-encoded here, because compat32 leaves that to the caller; see _mime.py for the rest.
+costs ~25x more per message (docs/architecture.md §8, bench/mail_build.py): a digest
+builds one message per subscriber. Non-ASCII header values (Albanian names and subjects)
+are RFC 2047 encoded here, because compat32 leaves that to the caller; see _mime.py for
+the rest.
 """
 
 from __future__ import annotations

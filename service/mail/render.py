@@ -2,8 +2,9 @@
 
 A variant is a template in one locale with one context. Its output is the same for every
 recipient, so a caller renders it once and builds one MIME message per recipient from it
-(DESIGN §8): the per-recipient bits (a name, an unsubscribe link) are *slots*, rendered
-as markers and filled in per message with `Rendered.fill`, which costs a string replace.
+(docs/architecture.md §8): the per-recipient bits (a name, an unsubscribe link) are
+*slots*, rendered as markers and filled in per message with `Rendered.fill`, which costs
+a string replace.
 
 Each template is a pair, `<name>.txt` and `<name>.html`, extending `base.txt` / `base.html`.
 The subject is the `subject` block of the .txt template; the bodies see it as `subject`.

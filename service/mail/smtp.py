@@ -193,7 +193,8 @@ class SmtpPool:
         except aiosmtplib.SMTPResponseException as exc:
             return self._refused(connection, exc.code, exc.message, attempt, "data")
         except (aiosmtplib.SMTPException, OSError) as exc:
-            # Lost mid-transaction: the server may or may not have taken it (DESIGN §1).
+            # Lost mid-transaction: the server may or may not have taken it
+            # (docs/architecture.md §1).
             self._drop(connection)
             return SendResult(SendStatus.TRANSIENT, None, _describe(exc), attempt, "data")
         except asyncio.CancelledError:

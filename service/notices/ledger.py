@@ -3,7 +3,7 @@
 A notice is sent at most once per claim: the claim is taken right before the SMTP call
 and settled right after. A worker that dies in between leaves a lapsed lease, and the
 notice goes out again: a duplicate is only possible for a message the server accepted
-in that instant (DESIGN §1).
+in that instant (docs/architecture.md §1).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from tortoise.expressions import F, Q
 
 from service.content.enums import EntryKind, EntryStatus
 from service.content.models import Entry
+from service.notices.context import publisher
 from service.notices.enums import NoticeStatus
 from service.notices.models import StaffNotice
 from service.staff.models import StaffUser
@@ -50,7 +51,13 @@ async def plan_notices(entry_id: int, *, max_age: timedelta | None = None) -> Pl
     first = entry.first_published_at
     if max_age is not None and first is not None and first < datetime.now(UTC) - max_age:
         return Plan(0, "published too long ago")
-    recipients = await recipients_for(entry.kind)
+    # The publisher knows already: a notice is for the rest of the staff.
+    published_by = await publisher(entry_id)
+    recipients = [
+        member
+        for member in await recipients_for(entry.kind)
+        if published_by is None or member.id != published_by.id
+    ]
     rows = await StaffNotice.filter(entry_id=entry_id).values("staff_id")
     have = {int(row["staff_id"]) for row in rows}
     new = [StaffNotice(entry_id=entry_id, staff_id=m.id) for m in recipients if m.id not in have]

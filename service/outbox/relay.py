@@ -1,4 +1,4 @@
-"""Turning committed outbox events into jobs, exactly once each (DESIGN §1).
+"""Turning committed outbox events into jobs, exactly once each (docs/architecture.md §1).
 
 Runs right after a change commits (kick) and on a worker cron as the safety net. The job
 id is derived from the event, so two relays racing enqueue it once; an event is marked

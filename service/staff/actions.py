@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -204,6 +204,103 @@ async def update_me(
         await staff.save(update_fields=list(changes))
         await record(staff, "staff.updated", target=staff_target(staff.id), details=changes)
     return staff
+
+
+def _password_errors(password: str, settings: Settings, field: str) -> list[FieldError]:
+    """createstaff's policy, reported on the field the caller sent."""
+    return [replace(error, field=field) for error in password_errors(password, settings)]
+
+
+async def _store_password(
+    staff: StaffUser,
+    password: str,
+    *,
+    actor: Actor,
+    keep_session: str | None,
+    settings: Settings,
+) -> None:
+    """Hash, store, end the member's sessions (but `keep_session`'s) and audit: one transaction.
+
+    API tokens are left alone: they belong to machines, and admins revoke them by name.
+    """
+    password_hash = await asyncio.to_thread(hash_password, password, settings)
+    now = datetime.now(UTC)
+    async with in_transaction():
+        staff.password_hash = password_hash
+        await staff.save(update_fields=["password_hash"])
+        sessions = StaffSession.filter(staff_id=staff.id, revoked_at__isnull=True)
+        if keep_session is not None:
+            sessions = sessions.exclude(token_hash=token_digest(keep_session))
+        ended = await sessions.update(revoked_at=now)
+        await record(
+            actor,
+            "staff.password_changed",
+            target=staff_target(staff.id),
+            details={"sessions_ended": ended},
+        )
+    log.info("staff.password_changed staff=%s sessions_ended=%s", staff.id, ended)
+
+
+async def change_password(
+    actor: StaffUser,
+    current_password: str,
+    new_password: str,
+    *,
+    session_token: str | None,
+    settings: Settings,
+) -> StaffUser:
+    """A staff member's own new password. Their other sessions end; `session_token`'s
+    (the one asking, when it is a sign-in) stays, so the change does not sign them out."""
+    require_role(actor, StaffRole.AUTHOR)
+    errors = _password_errors(new_password, settings, "newPassword")
+    if errors:
+        raise StaffError(errors)
+    check = await asyncio.to_thread(
+        verify_password, actor.password_hash, current_password, settings
+    )
+    if not check.ok:
+        async with in_transaction():
+            await record(
+                actor,
+                "staff.password_refused",
+                target=staff_target(actor.id),
+                details={"reason": "current_password"},
+            )
+        raise StaffError.single(
+            StaffErrorCode.INVALID_CREDENTIALS,
+            "The current password is wrong.",
+            "currentPassword",
+        )
+    keep = session_token if token_kind(session_token or "") is TokenKind.SESSION else None
+    await _store_password(actor, new_password, actor=actor, keep_session=keep, settings=settings)
+    return actor
+
+
+async def set_staff_password(
+    actor: Actor,
+    staff_id: int,
+    password: str,
+    *,
+    settings: Settings,
+) -> StaffUser:
+    """Someone's new password, set by an admin (or SYSTEM, the operator at the command
+    line); every session of theirs ends, so whoever knew the old one is out."""
+    if isinstance(member := checked(actor), StaffUser):
+        require_role(member, StaffRole.ADMIN)
+    errors = _password_errors(password, settings, "password")
+    if errors:
+        raise StaffError(errors)
+    staff = await StaffUser.get_or_none(id=staff_id)
+    if staff is None:
+        raise NotFound(f"No staff member {staff_id}.")
+    await _store_password(staff, password, actor=actor, keep_session=None, settings=settings)
+    return staff
+
+
+async def staff_id_for_email(email: str) -> int | None:
+    """The account of an address, for the command line, which names people by email."""
+    found = await StaffUser.get_or_none(email=normalize_email(email))
+    return found.id if found is not None else None
 
 
 async def login(

@@ -30,6 +30,7 @@ from service.staff.models import StaffUser
 from service.staff.roles import ROLE_RANK
 from tests.conftest import data_tables
 from tests.factories import (
+    PASSWORD,
     bearer,
     days,
     entry,
@@ -141,6 +142,20 @@ CASES = [
         """mutation($id: ID!, $input: UpdateStaffInput!) {
              updateStaff(id: $id, input: $input) { staff { role } errors { code } } }""",
         lambda w: {"id": str(w.target.id), "input": {"role": "ADMIN", "isActive": False}},
+        min_role=StaffRole.ADMIN,
+    ),
+    Case(
+        "changePassword",
+        """mutation($current: String!, $new: String!) {
+             changePassword(currentPassword: $current, newPassword: $new) {
+               staff { id } errors { code } } }""",
+        lambda w: {"current": PASSWORD, "new": "another long password"},
+    ),
+    Case(
+        "setStaffPassword",
+        """mutation($id: ID!, $password: String!) {
+             setStaffPassword(id: $id, password: $password) { staff { id } errors { code } } }""",
+        lambda w: {"id": str(w.target.id), "password": "another long password"},
         min_role=StaffRole.ADMIN,
     ),
     Case(

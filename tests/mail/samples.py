@@ -22,6 +22,11 @@ def event_context(**overrides: Any) -> dict[str, Any]:
         "apply_url": None,
         "summary": "Dy ditë trajnim për organizatat e shoqërisë civile.",
         "published_by": "Ana Hoxha",
+        "time_zone": "Ora: Shqipëri",
+        "other_languages": [
+            {"locale": "en", "name": "anglisht", "url": "https://example.org/en/event/training"}
+        ],
+        "preview_url": "https://example.org/preview?token=abc&locale=sq",
         "recipient_name": "Ëndri Çela",
         "site_name": "Buletin",
     }

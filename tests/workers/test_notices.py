@@ -3,12 +3,15 @@ server received."""
 
 from __future__ import annotations
 
+import re
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
 from service.content.enums import EntryKind
+from service.content.preview import entry_id_for_preview
 from service.content.publishing import publish_entry, unpublish_entry
 from service.notices.enums import NoticeStatus
 from service.notices.models import StaffNotice
@@ -64,7 +67,9 @@ async def test_publishing_an_event_tells_each_opted_in_staff_member_in_their_lan
     await run_worker(worker_settings)
 
     received = {str(m["To"]) for m in smtp_server.parsed()}
-    assert len(smtp_server.handler.messages) == 3  # editor, Ana, John; not quiet, not gone
+    # Ana and John; not the editor who published it, not quiet, not gone.
+    assert len(smtp_server.handler.messages) == 2
+    assert smtp_server.to(editor.email) == []
     assert any("quiet" in to or "gone" in to for to in received) is False
 
     [albanian] = smtp_server.to("ana@example.org")
@@ -88,7 +93,7 @@ async def test_publishing_an_event_tells_each_opted_in_staff_member_in_their_lan
     english_text = english.get_body(preferencelist=("plain",))
     assert english_text is not None
     assert "https://example.org/en/event/workshop-on-social-services" in english_text.get_content()
-    assert await StaffNotice.filter(status=NoticeStatus.ACCEPTED).count() == 3
+    assert await StaffNotice.filter(status=NoticeStatus.ACCEPTED).count() == 2
 
 
 async def test_news_sends_no_notice(
@@ -109,6 +114,7 @@ async def test_unpublish_and_publish_again_sends_no_second_notice(
     client: httpx.AsyncClient, app: Starlette, worker_settings: Settings, smtp_server: SmtpServer
 ) -> None:
     editor = await staff(StaffRole.EDITOR)
+    await staff(StaffRole.AUTHOR)  # the one told (the publisher never is)
     entry_id = int(await publish_as(client, await token_for(editor), EVENT))
     await app.state.relay.wait()
     await run_worker(worker_settings)
@@ -177,3 +183,49 @@ async def relay_and_work(settings: Settings) -> None:
     finally:
         await queue.close()
     await run_worker(settings)
+
+
+def plain(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    content: str = body.get_content()
+    return content
+
+
+async def test_a_notice_names_the_time_zone_and_links_the_other_language_and_the_preview(
+    client: httpx.AsyncClient, app: Starlette, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    editor = await staff(StaffRole.EDITOR)
+    await staff(StaffRole.AUTHOR, email="ana@example.org", locale="sq")
+    await staff(StaffRole.AUTHOR, email="john@example.org", locale="en")
+    entry_id = await publish_as(client, await token_for(editor), EVENT)
+    albanian_only = await publish_as(
+        client,
+        await token_for(editor),
+        {**EVENT, "translations": [{"locale": "sq", "title": "Vetëm shqip"}]},
+    )
+    await app.state.relay.wait()
+    await run_worker(worker_settings)
+
+    [english] = [m for m in smtp_server.to("john@example.org") if "Workshop" in str(m["Subject"])]
+    text = plain(english)
+    assert "When: Saturday, 4 May 2030, 10:00–16:00 (Albania Time)" in text
+    assert (
+        "Read it in Albanian: https://example.org/sq/event/punetori-per-sherbimet-sociale" in text
+    )
+    token = re.search(r"Staff preview: https://example.org/preview\?token=(\S+)&locale=en", text)
+    assert token is not None
+    assert entry_id_for_preview(token.group(1), worker_settings) == int(entry_id)
+    html = english.get_body(preferencelist=("html",))
+    assert html is not None
+    assert 'hreflang="sq"' in html.get_content()
+
+    albanian = {str(m["Subject"]): plain(m) for m in smtp_server.to("ana@example.org")}
+    text = next(body for subject, body in albanian.items() if "Punëtori" in subject)
+    assert "(Ora: Shqipëri)" in text
+    assert "Lexojeni në anglisht: https://example.org/en/event/workshop-on-social-services" in text
+    # Nothing to read in another language: no such link.
+    only = next(body for subject, body in albanian.items() if "Vetëm shqip" in subject)
+    assert "Lexojeni në" not in only
+    assert "locale=sq" in only
+    assert albanian_only

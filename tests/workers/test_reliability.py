@@ -1,4 +1,5 @@
-"""Outages and crashes: every notice still goes out, and duplicates stay within DESIGN §1."""
+"""Outages and crashes: every notice still goes out, and duplicates stay within the bound
+of docs/architecture.md §1."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from service.content.enums import EntryKind, EntryStatus
 from service.content.errors import ContentError
 from service.content.locales import check_locale
 from service.content.queries import EntryRecord
+from service.content.search import SearchScope
 
 
 @strawberry.input(name="EntryFilter")
@@ -36,7 +37,9 @@ class EntryFilterInput:
     kinds: list[EntryKind] | None = None
     topics: list[str] | None = strawberry.field(default=None, description="Topic slugs; any.")
     search: str | None = strawberry.field(
-        default=None, description="Words in title, summary or body."
+        default=None,
+        description="Words in the title, summary or body of the entry in `locale` (or the"
+        " fallback), in any order, accents and case ignored; best matches first.",
     )
     upcoming: bool | None = strawberry.field(
         default=None, description="true: events not over yet, soonest first; false: past events."
@@ -49,7 +52,9 @@ class EntryFilterInput:
         default=None, description="Staff only (ignored for the public): e.g. [DRAFT]."
     )
 
-    def to_domain(self, *, staff: bool) -> queries.EntryFilter:
+    def to_domain(
+        self, *, staff: bool, search_in: SearchScope | None = None
+    ) -> queries.EntryFilter:
         statuses = tuple(self.status) if staff and self.status else queries.PUBLIC_STATUSES
         return queries.EntryFilter(
             kinds=tuple(self.kinds or ()),
@@ -58,10 +63,12 @@ class EntryFilterInput:
             upcoming=self.upcoming,
             open=self.open,
             statuses=statuses,
+            search_in=search_in,
         )
 
 
 CURSOR_KIND = "entry"
+SEARCH_CURSOR_KIND = "entry-search"
 
 
 @strawberry.type
@@ -118,16 +125,22 @@ class ContentQuery:
         after: str | None = None,
     ) -> EntryConnection:
         lang = served_locale(info, locale)
-        check_first(first, info.context.settings)
-        start = decode_cursor(CURSOR_KIND, after) if after is not None else None
-        flt = (filter or EntryFilterInput()).to_domain(staff=info.context.staff is not None)
+        settings = info.context.settings
+        check_first(first, settings)
+        flt = (filter or EntryFilterInput()).to_domain(
+            staff=info.context.staff is not None,
+            search_in=SearchScope(lang, settings.default_locale),
+        )
+        # Ranked search results page by position, other lists by keyset: separate cursors.
+        kind = SEARCH_CURSOR_KIND if queries.ranks(flt) else CURSOR_KIND
+        start = decode_cursor(kind, after) if after is not None else None
         page = await queries.list_entries(
             flt,
             first=first,
             after=(start.value, start.id) if start is not None else None,
             now=info.context.now,
         )
-        cursors = [encode_cursor(CURSOR_KIND, Keyset(*key)) for key in page.keys]
+        cursors = [encode_cursor(kind, Keyset(*key)) for key in page.keys]
         nodes = await build_entries(info, page.entries, lang)
         by_id = {int(node.id): node for node in nodes}
         edges = [

@@ -1,4 +1,4 @@
-"""GraphQL content types: the `Entry` interface and its three kinds (DESIGN §4)."""
+"""GraphQL content types: the `Entry` interface and its three kinds (docs/architecture.md §4)."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def entry_of(
     locale: str,
     settings: Settings,
 ) -> NewsArticle | Event | OpenCall | None:
-    """The GraphQL object for one entry in `locale`, falling back as DESIGN §3 says.
+    """The GraphQL object for one entry in `locale`, falling back (docs/architecture.md §3).
 
     None for a row with nothing true to show: no translation, or an event without its
     start or a call without its deadline (validation refuses those; old rows may not).

@@ -86,6 +86,44 @@ class StaffMutation:
                 return StaffPayload(errors=user_errors(exc))
         return StaffPayload(staff=Staff.of(staff, settings.zone))
 
+    @strawberry.mutation(
+        description="Change your own password; your other sessions end, this one stays.",
+        permission_classes=[IsStaff],
+    )
+    async def change_password(
+        self, info: Info, current_password: str, new_password: str
+    ) -> StaffPayload:
+        settings = info.context.settings
+        with refusals_as_errors():
+            try:
+                staff = await actions.change_password(
+                    current_staff(info),
+                    current_password,
+                    new_password,
+                    session_token=info.context.token,
+                    settings=settings,
+                )
+            except DomainError as exc:
+                return StaffPayload(errors=user_errors(exc))
+        return StaffPayload(staff=Staff.of(staff, settings.zone))
+
+    @strawberry.mutation(
+        description="Set someone's password; all their sessions end (admins).",
+        permission_classes=[IsAdmin],
+    )
+    async def set_staff_password(
+        self, info: Info, id: strawberry.ID, password: str
+    ) -> StaffPayload:
+        settings = info.context.settings
+        with refusals_as_errors():
+            try:
+                staff = await actions.set_staff_password(
+                    current_staff(info), int_id(id, "staff member"), password, settings=settings
+                )
+            except DomainError as exc:
+                return StaffPayload(errors=user_errors(exc))
+        return StaffPayload(staff=Staff.of(staff, settings.zone))
+
     @strawberry.mutation(description="A new staff account (admins).", permission_classes=[IsAdmin])
     async def create_staff(self, info: Info, input: CreateStaffInput) -> StaffPayload:
         settings = info.context.settings

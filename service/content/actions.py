@@ -23,7 +23,7 @@ from service.content.models import ContentVersion, Entry, EntryTranslation, Revi
 from service.content.permissions import require_can_edit
 from service.content.revisions import patch_from_snapshot, save_revision
 from service.content.sanitize import sanitize_html
-from service.content.slugs import slug_from_title, unique_slug
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH, slug_from_title, unique_slug
 from service.content.validation import validate_entry
 from service.errors import NotFound
 from service.outbox.events import ENTRY_UPDATED, emit
@@ -62,7 +62,9 @@ async def _resolve_topics(slugs: Sequence[str]) -> list[Topic]:
     wanted = list(dict.fromkeys(slug_from_title(s) for s in slugs))
     if not wanted:
         return []
-    topics = {t.slug: t for t in await Topic.filter(slug__in=wanted)}
+    # A slug longer than the column names no topic (and the ORM would refuse to look).
+    possible = [s for s in wanted if len(s) <= MAX_TOPIC_SLUG_LENGTH]
+    topics = {t.slug: t for t in await Topic.filter(slug__in=possible)} if possible else {}
     unknown = [s for s in wanted if s not in topics]
     if unknown:
         raise ContentError.single(

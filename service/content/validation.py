@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from service.content.enums import EntryKind
@@ -34,6 +34,26 @@ TIME_FIELDS = {
 }
 MAX_TITLE = 300
 MAX_SLUG = 120
+# Stored times stay well inside what every layer can hold: Python's datetime in any zone,
+# PostgreSQL without its infinities, feeds and calendars. Far-off "no deadline" values
+# (9999-12-31) would otherwise overflow when shown in the organisation's zone.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def time_errors(value: datetime, field: str) -> list[FieldError]:
+    """An aware time between EARLIEST and LATEST, or the reason it is not."""
+    if value.tzinfo is None:
+        return [FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", field)]
+    if not EARLIEST <= value < LATEST:
+        return [
+            FieldError(
+                ContentErrorCode.INVALID,
+                f"Give a time between {EARLIEST.year} and {LATEST.year - 1}.",
+                field,
+            )
+        ]
+    return []
 
 
 def is_web_url(value: str) -> bool:
@@ -120,13 +140,14 @@ def _kind_errors(data: EntryData) -> list[FieldError]:
 def validate_entry(data: EntryData, settings: Settings) -> list[FieldError]:
     """Every problem at once, so an editor fixes the form in one go."""
     errors = _translation_errors(data, settings)
-    naive = [
-        FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", name)
+    bad_times = [
+        error
         for attr, name in TIME_FIELDS.items()
-        if isinstance(value := getattr(data, attr), datetime) and value.tzinfo is None
+        if isinstance(value := getattr(data, attr), datetime)
+        for error in time_errors(value, name)
     ]
-    errors += naive
-    if not naive:  # comparing naive with aware times would raise
+    errors += bad_times
+    if not bad_times:  # comparing naive with aware times would raise
         errors += _kind_errors(data)
     for attr, (name, limit) in MAX_LENGTHS.items():
         value = getattr(data, attr)

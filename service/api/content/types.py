@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import strawberry
@@ -137,6 +137,20 @@ class _CommonFields(TypedDict):
     updated_by_id: int | None
 
 
+def local_time(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` in the organisation's zone; as stored when the zone would overflow it.
+
+    Rows from before dates were bounded (or written by hand: 9999-12-31, PostgreSQL's
+    infinities) must still render: one bad row must not fail every visitor's list.
+    """
+    if moment.tzinfo is None:  # asyncpg hands PostgreSQL's infinities back naive
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
 def topic_of(row: TopicRecord, locale: str, settings: Settings) -> Topic:
     for candidate in fallback_order(locale, settings):
         name = row.names.get(candidate)
@@ -162,7 +176,7 @@ def entry_of(
     zone = settings.zone
 
     def local(moment: datetime | None) -> datetime | None:
-        return moment.astimezone(zone) if moment is not None else None
+        return local_time(moment, zone) if moment is not None else None
 
     published = row.published_at or row.updated_at
     common: _CommonFields = {
@@ -176,8 +190,8 @@ def entry_of(
         "url": settings.frontend_url.format(
             locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
         ),
-        "published_at": published.astimezone(zone),
-        "updated_at": row.updated_at.astimezone(zone),
+        "published_at": local_time(published, zone),
+        "updated_at": local_time(row.updated_at, zone),
         "cover_image_url": row.cover_image_url,
         "organisers": row.organisers,
         "translations": [
@@ -195,7 +209,7 @@ def entry_of(
     if row.kind is EntryKind.EVENT:
         return Event(
             **common,
-            starts_at=local(row.starts_at) or published.astimezone(zone),
+            starts_at=local(row.starts_at) or local_time(published, zone),
             ends_at=local(row.ends_at),
             venue=row.venue,
             online_url=row.online_url,
@@ -205,7 +219,7 @@ def entry_of(
         return OpenCall(
             **common,
             opens_at=local(row.opens_at),
-            deadline=local(row.deadline) or published.astimezone(zone),
+            deadline=local(row.deadline) or local_time(published, zone),
             apply_url=row.apply_url,
             eligibility=tr.eligibility,
             budget=row.budget,

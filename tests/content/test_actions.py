@@ -251,3 +251,17 @@ async def test_script_and_handlers_never_reach_the_database(db: None) -> None:
     assert "<strong>world</strong>" in stored
     assert 'href="https://example.org"' in stored
     assert '<img src="https://example.org/a.png" alt="a">' in stored
+
+
+async def test_simultaneous_creations_with_one_title_all_get_their_own_slug(db: None) -> None:
+    # Each save reads the taken slugs before another's insert commits: the loser of the
+    # race must move on to the next suffix, not fail the editor with DUPLICATE_SLUG.
+    data = EntryData(
+        kind=EntryKind.NEWS,
+        translations=[TranslationData("sq", "Thirrje e re"), TranslationData("en", "New call")],
+    )
+    created = await asyncio.gather(*(create_entry(data) for _ in range(20)))
+    assert len({e.id for e in created}) == 20
+    for locale in ("sq", "en"):
+        slugs = await EntryTranslation.filter(locale=locale).values_list("slug", flat=True)
+        assert len(slugs) == len(set(slugs)) == 20

@@ -80,7 +80,8 @@ class Settings(BaseSettings):
 
     # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
     session_ttl_hours: int = Field(default=14 * 24, ge=1)
-    # Failed sign-ins allowed per account and per client address within the window (Redis).
+    # Failed sign-ins allowed per account from one client address, and per client address
+    # in all, within the window (Redis).
     login_max_account_failures: int = Field(default=5, ge=1)
     login_max_address_failures: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=15 * 60, ge=1)

@@ -15,6 +15,7 @@ from service.content.permissions import require_editor
 from service.content.slugs import MAX_TOPIC_SLUG_LENGTH, slug_from_title
 from service.errors import NotFound
 from service.settings import Settings, get_settings
+from service.text import has_control_characters
 
 if TYPE_CHECKING:
     from service.staff.models import StaffUser
@@ -37,6 +38,13 @@ def _name_errors(names: Mapping[str, str], settings: Settings) -> list[FieldErro
         FieldError(ContentErrorCode.TOO_LONG, f"A name has at most {MAX_NAME} characters.", "names")
         for name in names.values()
         if len(name.strip()) > MAX_NAME
+    ]
+    errors += [
+        FieldError(
+            ContentErrorCode.INVALID, "A name is one line, without control characters.", "names"
+        )
+        for name in names.values()
+        if has_control_characters(name)
     ]
     return errors
 

@@ -9,6 +9,7 @@ from service.content.enums import EntryKind
 from service.content.errors import ContentErrorCode, FieldError
 from service.content.inputs import EntryData
 from service.settings import Settings
+from service.text import has_control_characters
 
 # Column sizes in service/content/models.py: refuse early with a clear error, not at the DB.
 MAX_LENGTHS = {
@@ -89,6 +90,23 @@ def _translation_errors(data: EntryData, settings: Settings) -> list[FieldError]
                     ContentErrorCode.TOO_LONG,
                     f"A title has at most {MAX_TITLE} characters.",
                     f"{where}.title",
+                )
+            )
+        elif has_control_characters(tr.title):
+            # Titles become mail subjects and feed titles: one line, no control characters.
+            errors.append(
+                FieldError(
+                    ContentErrorCode.INVALID,
+                    "A title is one line, without control characters.",
+                    f"{where}.title",
+                )
+            )
+        if tr.summary is not None and has_control_characters(tr.summary, multiline=True):
+            errors.append(
+                FieldError(
+                    ContentErrorCode.INVALID,
+                    "A summary is plain text, without control characters.",
+                    f"{where}.summary",
                 )
             )
         if tr.slug is not None and len(tr.slug) > MAX_SLUG:

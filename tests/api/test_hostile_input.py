@@ -291,3 +291,77 @@ async def test_over_long_slugs_are_refused(
     )
     assert body["data"]["createEntry"]["errors"] == [{"field": "topics", "code": "UNKNOWN_TOPIC"}]
     assert await snapshot() == before
+
+
+# --- control characters in one-line text --------------------------------------------------
+
+INJECTED = "Ana\r\nBcc: everyone@example.org"
+
+
+async def test_names_with_line_breaks_are_refused(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    target = await staff(StaffRole.AUTHOR, "target@example.org")
+    before = await snapshot()
+    body = await gql(
+        client,
+        "mutation($n: String!) { updateMe(input: {name: $n}) { errors { field code } } }",
+        {"n": INJECTED},
+        headers=admin_headers,
+    )
+    assert body["data"]["updateMe"]["errors"] == [{"field": "name", "code": "INVALID"}]
+    body = await gql(
+        client,
+        """mutation($n: String!) { createStaff(input: {email: "new@example.org", name: $n,
+             role: AUTHOR, password: "a long enough password"}) { errors { field code } } }""",
+        {"n": "New\u2028Person"},
+        headers=admin_headers,
+    )
+    assert body["data"]["createStaff"]["errors"] == [{"field": "name", "code": "INVALID"}]
+    body = await gql(
+        client,
+        """mutation($id: ID!, $n: String!) {
+             updateStaff(id: $id, input: {name: $n}) { errors { field code } } }""",
+        {"id": str(target.id), "n": "Tab\there"},
+        headers=admin_headers,
+    )
+    assert body["data"]["updateStaff"]["errors"] == [{"field": "name", "code": "INVALID"}]
+    assert await snapshot() == before
+
+
+async def test_titles_and_summaries_with_control_characters_are_refused(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    before = await snapshot()
+    body = await gql(
+        client,
+        CREATE,
+        {
+            "input": {
+                "kind": "NEWS",
+                "translations": [
+                    {"locale": "sq", "title": "Lajm\r\nX-Evil: 1", "summary": "Ok"},
+                    {"locale": "en", "title": "News", "summary": "Bell\u0007"},
+                ],
+            }
+        },
+        headers=admin_headers,
+    )
+    assert body["data"]["createEntry"]["errors"] == [
+        {"field": "translations.0.title", "code": "INVALID"},
+        {"field": "translations.1.summary", "code": "INVALID"},
+    ]
+    assert await snapshot() == before
+    # A summary may run over several lines.
+    body = await gql(
+        client,
+        CREATE,
+        {
+            "input": {
+                "kind": "NEWS",
+                "translations": [{"locale": "sq", "title": "Lajm", "summary": "Një\r\nDy\tTre"}],
+            }
+        },
+        headers=admin_headers,
+    )
+    assert body["data"]["createEntry"]["errors"] == []

@@ -10,6 +10,9 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
 
 from service.settings import Settings
 
@@ -22,6 +25,19 @@ def redis_url(settings: Settings) -> str:
     if settings.redis_url:
         return settings.redis_url
     return embedded_redis_url(Path("var"))
+
+
+def redis_timeouts(settings: Settings) -> dict[str, Any]:
+    """Connect and socket timeouts for every client (API, throttle, queue, worker)."""
+    return {
+        "socket_connect_timeout": settings.redis_connect_timeout,
+        "socket_timeout": settings.redis_socket_timeout,
+    }
+
+
+def redis_client(settings: Settings) -> Redis:
+    client: Redis = Redis.from_url(redis_url(settings), **redis_timeouts(settings))
+    return client
 
 
 def embedded_redis_url(folder: Path) -> str:

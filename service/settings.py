@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
 
+    # Every Redis client gives up after these (seconds): a Redis that accepts connections
+    # but never answers must not stall sign-in, the outbox relay or shutdown.
+    redis_connect_timeout: float = Field(default=2.0, gt=0)
+    redis_socket_timeout: float = Field(default=5.0, gt=0)
+
     # Workers (arq). The queue name lets several deployments (or test runs) share one Redis.
     queue_name: str = "buletin:queue"
     # A publication older than this sends no staff notice (backdated imports, demo content).

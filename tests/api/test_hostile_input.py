@@ -3,6 +3,7 @@ over-long slugs each get a coded refusal, change nothing and leave no traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -16,7 +17,7 @@ from service.api.cache import ResultCache
 from service.api.schema import build_schema
 from service.api.view import GraphQLView
 from service.content.enums import EntryKind
-from service.content.models import Entry
+from service.content.models import Entry, EntryTranslation
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.api.test_permissions import snapshot
@@ -365,3 +366,15 @@ async def test_titles_and_summaries_with_control_characters_are_refused(
         headers=admin_headers,
     )
     assert body["data"]["createEntry"]["errors"] == []
+
+
+async def test_a_burst_of_same_title_creations_all_succeed(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    variables = {"input": {"kind": "NEWS", "translations": [{"locale": "sq", "title": "Njoftim"}]}}
+    bodies = await asyncio.gather(
+        *(gql(client, CREATE, variables, headers=admin_headers) for _ in range(20))
+    )
+    assert [b["data"]["createEntry"]["errors"] for b in bodies] == [[]] * 20
+    slugs = await EntryTranslation.all().values_list("slug", flat=True)
+    assert len(set(slugs)) == 20

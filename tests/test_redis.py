@@ -2,7 +2,7 @@
 
 A real `buletin serve` process against a silent TCP listener: login answers UNAVAILABLE
 within a few seconds, and SIGTERM ends the process within 10 s even with a sign-in
-waiting on Redis.
+waiting on Redis; and the outbox relay gives up on it and keeps its events.
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.outbox.models import OutboxEvent
+from service.outbox.relay import relay_pending
+from service.queue import LazyQueue
 from service.settings import Settings
+from tests.factories import entry
 from tests.smtp import free_port
 
 LOGIN = """mutation { login(email: "ana@example.org", password: "a long enough password") {
@@ -93,3 +97,19 @@ async def test_a_silent_redis_stalls_neither_login_nor_shutdown(
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_the_outbox_relay_gives_up_on_a_silent_redis(
+    settings: Settings, silent_redis: str, db: None
+) -> None:
+    silent = settings.model_copy(update={"redis_url": silent_redis, "redis_socket_timeout": 0.5})
+    await entry("Lajm")  # publishing writes an outbox event
+    queue = LazyQueue(silent)
+    try:
+        relayed = await asyncio.wait_for(relay_pending(queue, namespace="silent"), timeout=5)
+    finally:
+        await queue.close()
+    assert relayed == 0
+    event = await OutboxEvent.get()
+    assert event.dispatched_at is None  # kept for the next pass
+    assert event.attempts == 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -17,11 +18,13 @@ from service.api.schema import build_schema
 from service.db import ensure_sqlite_dir, tortoise_config
 from service.outbox.relay import OutboxRelay
 from service.queue import LazyQueue
-from service.redis import redis_url, shutdown_embedded_redis
+from service.redis import redis_client, shutdown_embedded_redis
 from service.settings import Settings, get_settings
 from service.web.devhome import dev_home
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
 from service.web.health import healthz, readyz
+
+SHUTDOWN_WAIT_SECONDS = 5
 
 
 def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None = None) -> Starlette:
@@ -32,7 +35,7 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_sqlite_dir(settings.database_url)
-        app.state.redis = Redis.from_url(redis_url(settings))
+        app.state.redis = redis_client(settings)
         # Tortoise 1.x keeps state per task: RegisterTortoise makes it visible to requests (§8).
         queue = LazyQueue(settings)
         app.state.relay = OutboxRelay(queue, namespace=settings.queue_name)
@@ -40,7 +43,9 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             try:
                 yield
             finally:
-                await app.state.relay.wait()
+                # Bounded: a relay pass waiting on a silent Redis must not hold shutdown.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(app.state.relay.wait(), SHUTDOWN_WAIT_SECONDS)
                 await queue.close()
                 await app.state.redis.aclose()
                 if settings.redis_url is None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from service.errors import DomainError
 
 log = logging.getLogger("buletin.cli")
+# After SIGTERM, requests still running get this long before the server stops anyway.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 def _serve(
@@ -37,11 +39,18 @@ def _serve(
             port=port,
             workers=workers,
             log_level=log_level,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
         return
     from service.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
 
 
 async def _migrate(settings: Settings) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from redis.asyncio import ConnectionPool
 
-from service.redis import redis_url
+from service.redis import redis_timeouts, redis_url
 from service.settings import Settings
 
 
@@ -19,8 +19,15 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return parsed
 
 
+def queue_pool(settings: Settings) -> ArqRedis:
+    """The queue's client, with our timeouts: arq's RedisSettings has no socket timeout, and
+    a Redis that never answers would hold the relay (and shutdown) forever."""
+    pool = ConnectionPool.from_url(redis_url(settings), **redis_timeouts(settings))
+    return ArqRedis(pool, default_queue_name=settings.queue_name)
+
+
 async def create_queue(settings: Settings) -> ArqRedis:
-    return await create_pool(redis_settings(settings), default_queue_name=settings.queue_name)
+    return queue_pool(settings)
 
 
 class LazyQueue:

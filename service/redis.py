@@ -19,8 +19,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import redis
+from redis.asyncio import Redis
 
 from service.settings import Settings
 
@@ -59,6 +61,19 @@ def _running_url(url_file: Path) -> str | None:
     except (redis.RedisError, OSError, ValueError):
         return None  # its owner ended (or was killed): start a new one
     return url
+
+
+def redis_timeouts(settings: Settings) -> dict[str, Any]:
+    """Connect and socket timeouts for every client (API, throttle, queue, worker)."""
+    return {
+        "socket_connect_timeout": settings.redis_connect_timeout,
+        "socket_timeout": settings.redis_socket_timeout,
+    }
+
+
+def redis_client(settings: Settings) -> Redis:
+    client: Redis = Redis.from_url(redis_url(settings), **redis_timeouts(settings))
+    return client
 
 
 def embedded_redis_url(folder: Path) -> str:

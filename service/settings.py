@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
 
+    # Every Redis client gives up after these (seconds): a Redis that accepts connections
+    # but never answers must not stall sign-in, the outbox relay or shutdown.
+    redis_connect_timeout: float = Field(default=2.0, gt=0)
+    redis_socket_timeout: float = Field(default=5.0, gt=0)
+
     # Workers (arq). The queue name lets several deployments (or test runs) share one Redis.
     queue_name: str = "buletin:queue"
     # A publication older than this sends no staff notice (backdated imports, demo content).
@@ -83,7 +88,8 @@ class Settings(BaseSettings):
 
     # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
     session_ttl_hours: int = Field(default=14 * 24, ge=1)
-    # Failed sign-ins allowed per account and per client address within the window (Redis).
+    # Failed sign-ins allowed per account from one client address, and per client address
+    # in all, within the window (Redis).
     login_max_account_failures: int = Field(default=5, ge=1)
     login_max_address_failures: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=15 * 60, ge=1)

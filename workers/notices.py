@@ -54,8 +54,8 @@ async def _send_one(
             to_name=member.name,
             auto_submitted=True,
         )
-    except ValueError as exc:  # an address no server would take: a permanent failure
-        await ledger.mark_failed(notice.id, f"not sendable: {exc}")
+    except ValueError as exc:  # an address or a name no server would take: permanent
+        await ledger.give_up(notice, f"not sendable: {exc}")
         tally.failed += 1
         return
     # If this raises, the outcome is unknown: the claim lapses and the notice goes again.
@@ -64,7 +64,7 @@ async def _send_one(
         await ledger.mark_accepted(notice.id)
         tally.accepted += 1
     elif result.status is SendStatus.PERMANENT or notice.attempts + 1 >= MAX_ATTEMPTS:
-        await ledger.mark_failed(notice.id, result.detail)
+        await ledger.give_up(notice, result.detail)
         tally.failed += 1
         tally.reasons.append(result.detail)
     else:
@@ -93,9 +93,14 @@ async def deliver_notices(ctx: dict[str, Any], entry_id: int) -> Tally:
         locale = notice.staff.locale if notice.staff.locale in contexts else settings.default_locale
         if locale not in variants:
             # Rendered (and CSS-inlined) once per language; only the name differs per person.
-            variants[locale] = renderer.render(
-                TEMPLATE, locale, contexts[locale], slots=("recipient_name",)
-            )
+            try:
+                variants[locale] = renderer.render(
+                    TEMPLATE, locale, contexts[locale], slots=("recipient_name",)
+                )
+            except Exception as exc:  # a broken template or value: no retry will mend it
+                await ledger.give_up(notice, f"not renderable: {exc!r}")
+                tally.failed += 1
+                continue
         await _send_one(ctx, notice, variants[locale], tally)
     log.info(
         "notices.sent entry=%s accepted=%s failed=%s deferred=%s",

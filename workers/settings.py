@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -18,7 +19,7 @@ from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
 from service.notices.schedule import MailKit
-from service.queue import redis_settings
+from service.queue import queue_pool, redis_settings
 from service.settings import Settings
 from workers.housekeeping import purge_sessions
 from workers.notices import resume_notices
@@ -80,9 +81,18 @@ def health_check_key(settings: Settings) -> str:
 
 async def check_health(settings: Settings) -> int:
     """0 when a worker of this queue wrote its health key within the last interval."""
-    return await async_check_health(
-        redis_settings(settings), health_check_key(settings), settings.queue_name
-    )
+    # arq's check has no socket timeout: a Redis that never answers is a failed check.
+    limit = settings.redis_connect_timeout + settings.redis_socket_timeout
+    try:
+        return await asyncio.wait_for(
+            async_check_health(
+                redis_settings(settings), health_check_key(settings), settings.queue_name
+            ),
+            limit,
+        )
+    except TimeoutError:
+        log.warning("worker.health_check_timeout seconds=%s", limit)
+        return 1
 
 
 def build_worker(
@@ -96,7 +106,7 @@ def build_worker(
     return Worker(
         functions=[process_outbox_event],
         cron_jobs=cron_jobs(settings),
-        redis_settings=redis_settings(settings),
+        redis_pool=queue_pool(settings),
         queue_name=settings.queue_name,
         on_startup=startup,
         on_shutdown=shutdown,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from service.errors import DomainError, NotFound
+from service.errors import DomainError
 
 
 @strawberry.type(description="One reason a mutation's input was not accepted.")
@@ -16,11 +16,3 @@ class UserError:
 
 def user_errors(exc: DomainError) -> list[UserError]:
     return [UserError(field=e.field, code=e.code.value, message=e.message) for e in exc.errors]
-
-
-def int_id(value: strawberry.ID, what: str) -> int:
-    """Our ids are integers; anything else names nothing that exists."""
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound(f"No {what} {value!r}.") from None

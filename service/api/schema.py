@@ -12,6 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from service.api.arguments import RefuseNulCharacters
 from service.api.content.editorial import EditorialQuery
 from service.api.content.mutations import ContentMutation
 from service.api.content.queries import ContentQuery
@@ -61,6 +62,7 @@ def build_schema(settings: Settings, *, fast_leaves: bool = True) -> strawberry.
     )
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: RequestPolicy(rules=rules, max_tokens=settings.max_tokens),
+        RefuseNulCharacters,
     ]
     return Schema(
         execution_context_class=LeafFastPathExecutor if fast_leaves else None,

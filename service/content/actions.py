@@ -7,7 +7,7 @@ Publication state changes live in `publishing.py`, topics in `topics.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from service.content.permissions import require_can_edit
 from service.content.revisions import patch_from_snapshot, save_revision
 from service.content.sanitize import sanitize_html
 from service.content.search import html_text
-from service.content.slugs import slug_from_title, unique_slug
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH, slug_from_title, unique_slug
 from service.content.validation import closed_call_error, validate_entry
 from service.errors import NotFound
 from service.outbox.events import ENTRY_UPDATED, emit
@@ -33,6 +33,9 @@ from service.staff.actors import staff_of
 
 if TYPE_CHECKING:
     from service.staff.actors import Actor
+
+# Saves of one title at the same moment each move on to the next free suffix.
+GENERATED_SLUG_TRIES = 50
 
 __all__ = [
     "EntryData",
@@ -64,7 +67,9 @@ async def _resolve_topics(slugs: Sequence[str]) -> list[Topic]:
     wanted = list(dict.fromkeys(slug_from_title(s) for s in slugs))
     if not wanted:
         return []
-    topics = {t.slug: t for t in await Topic.filter(slug__in=wanted)}
+    # A slug longer than the column names no topic (and the ORM would refuse to look).
+    possible = [s for s in wanted if len(s) <= MAX_TOPIC_SLUG_LENGTH]
+    topics = {t.slug: t for t in await Topic.filter(slug__in=possible)} if possible else {}
     unknown = [s for s in wanted if s not in topics]
     if unknown:
         raise ContentError.single(
@@ -92,29 +97,49 @@ def _clean(html: str | None) -> str | None:
     return sanitize_html(html) if html else None
 
 
+async def _with_generated_slug(
+    title: str, locale: str, entry_id: int, save: Callable[[str], Awaitable[object]]
+) -> None:
+    """Save with a slug made from `title`, taking the next suffix if a concurrent save
+    took this one between our look and our insert (the unique index tells us)."""
+    base = slug_from_title(title)
+    for _ in range(GENERATED_SLUG_TRIES):
+        slug = await unique_slug(base, locale, exclude_entry_id=entry_id)
+        try:
+            async with in_transaction():  # a savepoint: the clash must not end the change
+                await save(slug)
+        except IntegrityError:
+            continue
+        return
+    raise _duplicate_slug()
+
+
 async def _add_translation(entry: Entry, tr: TranslationData, index: int) -> None:
-    slug = (
-        await _explicit_slug(tr, index, entry.id)
-        if tr.slug
-        else await unique_slug(slug_from_title(tr.title), tr.locale, exclude_entry_id=entry.id)
-    )
     body_html = sanitize_html(tr.body or "")
-    await EntryTranslation.create(
-        entry=entry,
-        locale=tr.locale,
-        title=tr.title.strip(),
-        slug=slug,
-        summary=(tr.summary or "").strip(),
-        body_html=body_html,
-        body_text=html_text(body_html),
-        eligibility=_clean(tr.eligibility),
-    )
+
+    def create(slug: str) -> Awaitable[EntryTranslation]:
+        return EntryTranslation.create(
+            entry=entry,
+            locale=tr.locale,
+            title=tr.title.strip(),
+            slug=slug,
+            summary=(tr.summary or "").strip(),
+            body_html=body_html,
+            body_text=html_text(body_html),
+            eligibility=_clean(tr.eligibility),
+        )
+
+    if tr.slug:
+        await create(await _explicit_slug(tr, index, entry.id))
+    else:
+        await _with_generated_slug(tr.title, tr.locale, entry.id, create)
 
 
 async def _update_translation(
     row: EntryTranslation, tr: TranslationData, index: int, *, slug_is_stable: bool
 ) -> None:
     title = tr.title.strip()
+    follow_title = False
     if tr.slug and slug_from_title(tr.slug) != row.slug:
         if slug_is_stable:
             raise ContentError.single(
@@ -125,11 +150,7 @@ async def _update_translation(
         row.slug = await _explicit_slug(tr, index, row.entry_id)  # type: ignore[attr-defined]
     elif not tr.slug and not slug_is_stable and title != row.title:
         # Until first publication the slug follows the title; afterwards it never moves.
-        row.slug = await unique_slug(
-            slug_from_title(title),
-            row.locale,
-            exclude_entry_id=row.entry_id,  # type: ignore[attr-defined]
-        )
+        follow_title = True
     row.title = title
     if tr.summary is not None:
         row.summary = tr.summary.strip()
@@ -138,7 +159,15 @@ async def _update_translation(
         row.body_text = html_text(row.body_html)
     if tr.eligibility is not None:
         row.eligibility = _clean(tr.eligibility)  # type: ignore[assignment]  # nullable column
-    await row.save()
+    if not follow_title:
+        await row.save()
+        return
+
+    def save(slug: str) -> Awaitable[None]:
+        row.slug = slug
+        return row.save()
+
+    await _with_generated_slug(title, row.locale, row.entry_id, save)  # type: ignore[attr-defined]
 
 
 def _raise_if_invalid(data: EntryData, settings: Settings) -> None:

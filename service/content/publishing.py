@@ -21,7 +21,7 @@ from service.content.enums import EntryStatus
 from service.content.errors import ContentError, ContentErrorCode
 from service.content.models import Entry
 from service.content.permissions import require_editor
-from service.content.validation import closed_call_error
+from service.content.validation import closed_call_error, time_errors
 from service.outbox.events import (
     ENTRY_ARCHIVED,
     ENTRY_PUBLISHED,
@@ -83,10 +83,8 @@ async def publish_entry(entry_id: int, *, actor: Actor, at: datetime | None = No
 async def schedule_entry(entry_id: int, publish_at: datetime, *, actor: Actor) -> Entry:
     """Publish by itself at `publish_at` (the scheduler's sweep calls publish_due)."""
     require_editor(actor, "schedule")
-    if publish_at.tzinfo is None:
-        raise ContentError.single(
-            ContentErrorCode.INVALID, "Give a time with its UTC offset.", "publishAt"
-        )
+    if errors := time_errors(publish_at, "publishAt"):
+        raise ContentError(errors)
     if publish_at <= datetime.now(UTC):
         raise ContentError.single(
             ContentErrorCode.INVALID, "The publication time must be in the future.", "publishAt"

@@ -7,6 +7,7 @@ from slugify import slugify
 from service.content.models import EntryTranslation
 
 MAX_SLUG_LENGTH = 120
+MAX_TOPIC_SLUG_LENGTH = 80  # Topic.slug's column
 
 
 def slug_from_title(title: str) -> str:

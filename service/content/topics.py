@@ -12,9 +12,10 @@ from service.content.actions import bump_content_version
 from service.content.errors import ContentError, ContentErrorCode, FieldError
 from service.content.models import Topic, TopicTranslation
 from service.content.permissions import require_editor
-from service.content.slugs import slug_from_title
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH, slug_from_title
 from service.errors import NotFound
 from service.settings import Settings
+from service.text import has_control_characters
 
 if TYPE_CHECKING:
     from service.staff.actors import Actor
@@ -38,6 +39,13 @@ def _name_errors(names: Mapping[str, str], settings: Settings) -> list[FieldErro
         for name in names.values()
         if len(name.strip()) > MAX_NAME
     ]
+    errors += [
+        FieldError(
+            ContentErrorCode.INVALID, "A name is one line, without control characters.", "names"
+        )
+        for name in names.values()
+        if has_control_characters(name)
+    ]
     return errors
 
 
@@ -55,6 +63,14 @@ async def save_topic(
     errors = _name_errors(names, settings)
     if not clean_slug:
         errors.append(FieldError(ContentErrorCode.REQUIRED, "A topic needs a slug.", "slug"))
+    elif len(clean_slug) > MAX_TOPIC_SLUG_LENGTH:
+        errors.append(
+            FieldError(
+                ContentErrorCode.TOO_LONG,
+                f"A slug has at most {MAX_TOPIC_SLUG_LENGTH} characters.",
+                "slug",
+            )
+        )
     if errors:
         raise ContentError(errors)
     async with in_transaction():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from service.content.enums import EntryKind
 from service.content.errors import ContentErrorCode, FieldError
 from service.content.inputs import TIME_FIELDS, EntryData
 from service.settings import Settings
+from service.text import has_control_characters
 
 # Column sizes in service/content/models.py: refuse early with a clear error, not at the DB.
 MAX_LENGTHS = {
@@ -31,6 +32,26 @@ def api_name(field: str) -> str:
 
 MAX_TITLE = 300
 MAX_SLUG = 120
+# Stored times stay well inside what every layer can hold: Python's datetime in any zone,
+# PostgreSQL without its infinities, feeds and calendars. Far-off "no deadline" values
+# (9999-12-31) would otherwise overflow when shown in the organisation's zone.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def time_errors(value: datetime, field: str) -> list[FieldError]:
+    """An aware time between EARLIEST and LATEST, or the reason it is not."""
+    if value.tzinfo is None:
+        return [FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", field)]
+    if not EARLIEST <= value < LATEST:
+        return [
+            FieldError(
+                ContentErrorCode.INVALID,
+                f"Give a time between {EARLIEST.year} and {LATEST.year - 1}.",
+                field,
+            )
+        ]
+    return []
 
 
 def is_web_url(value: str) -> bool:
@@ -66,6 +87,23 @@ def _translation_errors(data: EntryData, settings: Settings) -> list[FieldError]
                     ContentErrorCode.TOO_LONG,
                     f"A title has at most {MAX_TITLE} characters.",
                     f"{where}.title",
+                )
+            )
+        elif has_control_characters(tr.title):
+            # Titles become mail subjects and feed titles: one line, no control characters.
+            errors.append(
+                FieldError(
+                    ContentErrorCode.INVALID,
+                    "A title is one line, without control characters.",
+                    f"{where}.title",
+                )
+            )
+        if tr.summary is not None and has_control_characters(tr.summary, multiline=True):
+            errors.append(
+                FieldError(
+                    ContentErrorCode.INVALID,
+                    "A summary is plain text, without control characters.",
+                    f"{where}.summary",
                 )
             )
         if tr.slug is not None and len(tr.slug) > MAX_SLUG:
@@ -130,13 +168,14 @@ def closed_call_error(
 def validate_entry(data: EntryData, settings: Settings) -> list[FieldError]:
     """Every problem at once, so an editor fixes the form in one go."""
     errors = _translation_errors(data, settings)
-    naive = [
-        FieldError(ContentErrorCode.INVALID, "Give a time with its UTC offset.", api_name(attr))
+    bad_times = [
+        error
         for attr in TIME_FIELDS
-        if isinstance(value := getattr(data, attr), datetime) and value.tzinfo is None
+        if isinstance(value := getattr(data, attr), datetime)
+        for error in time_errors(value, api_name(attr))
     ]
-    errors += naive
-    if not naive:  # comparing naive with aware times would raise
+    errors += bad_times
+    if not bad_times:  # comparing naive with aware times would raise
         errors += _kind_errors(data)
     for attr, limit in MAX_LENGTHS.items():
         value = getattr(data, attr)

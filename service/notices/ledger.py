@@ -8,18 +8,23 @@ in that instant (docs/architecture.md §1).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
 
+from service.audit.log import record
 from service.content.enums import EntryKind, EntryStatus
 from service.content.models import Entry
 from service.notices.context import publisher
 from service.notices.enums import NoticeStatus
 from service.notices.models import StaffNotice
+from service.staff.actors import SYSTEM
 from service.staff.models import StaffUser
 
+log = logging.getLogger("buletin.notices")
 NOTIFIED_KINDS = (EntryKind.EVENT, EntryKind.CALL)
 
 
@@ -104,6 +109,29 @@ async def mark_failed(notice_id: int, reason: str) -> None:
     """Refused for good (a 5xx): recorded with the reason and never tried again."""
     await StaffNotice.filter(id=notice_id).update(
         status=NoticeStatus.FAILED, lease_until=None, last_error=reason[:2000]
+    )
+
+
+async def give_up(notice: StaffNotice, cause: str) -> None:
+    """A failure no retry can mend (a message that cannot be built or rendered, a 5xx):
+    failed for good, and said so in the audit log and the log, so someone can fix it."""
+    entry_id: int = notice.entry_id  # type: ignore[attr-defined]
+    staff_id: int = notice.staff_id  # type: ignore[attr-defined]
+    async with in_transaction():
+        await mark_failed(notice.id, cause)
+        await record(
+            SYSTEM,
+            "notice.failed",
+            entry_id=entry_id,
+            target=f"staff:{staff_id}",
+            details={"notice": notice.id, "cause": cause[:500]},
+        )
+    log.warning(
+        "notices.failed notice=%s entry=%s staff=%s cause=%r",
+        notice.id,
+        entry_id,
+        staff_id,
+        cause[:500],
     )
 
 

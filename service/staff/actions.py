@@ -160,12 +160,18 @@ async def update_staff(
             if key in changes:
                 setattr(staff, key, value)
         await staff.save(update_fields=list(changes))
+        details: dict[str, object] = dict(changes)
         if is_active is False:
-            # Personal sign-ins end with the account; they must not come back with it.
+            # Sign-ins and API tokens end with the account; they must not come back with it.
             await StaffSession.filter(staff_id=staff.id, revoked_at__isnull=True).update(
                 revoked_at=now
             )
-        await record(actor, "staff.updated", target=staff_target(staff.id), details=changes)
+            revoked = await ApiToken.filter(staff_id=staff.id, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
+            if revoked:
+                details["api_tokens_revoked"] = revoked
+        await record(actor, "staff.updated", target=staff_target(staff.id), details=details)
     return staff
 
 

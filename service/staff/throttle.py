@@ -1,4 +1,8 @@
-"""Failed sign-ins counted in Redis, per client address and per account, shared by every process.
+"""Failed sign-ins counted in Redis, shared by every process.
+
+Failures count per (account, address) pair, with an overall cap per address. Not per
+account alone: then anyone could lock any staff member out, from anywhere, forever.
+A guesser spends their own address's tries; the owner signing in from theirs is unaffected.
 
 Each attempt is counted *before* the password is checked, in one atomic script, so a
 burst of parallel guesses cannot all slip past a check-then-count race; a successful
@@ -18,7 +22,7 @@ from redis.exceptions import RedisError
 
 from service.settings import Settings
 
-# KEYS: account key, address key. ARGV: window seconds. Returns both counts after the INCR.
+# KEYS: pair key, address key. ARGV: window seconds. Returns both counts after the INCR.
 _COUNT_ATTEMPT = """
 local counts = {}
 for i, key in ipairs(KEYS) do
@@ -30,7 +34,7 @@ end
 return counts
 """
 
-# KEYS: account key, address key. The account starts over; the address gets its attempt back.
+# KEYS: pair key, address key. The pair starts over; the address gets its attempt back.
 _FORGIVE = """
 redis.call('DEL', KEYS[1])
 if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
@@ -62,15 +66,17 @@ class LoginThrottle:
             window_seconds=settings.login_failure_window_seconds,
         )
 
-    def account_key(self, email: str) -> str:
-        return f"{self.prefix}:acct:{email}"
+    def account_key(self, email: str, address: str) -> str:
+        """The failures of one account from one address."""
+        return f"{self.prefix}:acct:{address}|{email}"
 
     def address_key(self, address: str) -> str:
         return f"{self.prefix}:addr:{address}"
 
     async def attempt(self, *, email: str, address: str) -> bool:
-        """Count one attempt; False when the account or the address has used up its tries."""
-        keys = [self.account_key(email), self.address_key(address)]
+        """Count one attempt; False when the account (from this address) or the address has
+        used up its tries."""
+        keys = [self.account_key(email, address), self.address_key(address)]
         try:
             # redis-py 5 (arq pins it) types eval as sync-or-async; the asyncio client awaits.
             counts = await cast(
@@ -84,6 +90,6 @@ class LoginThrottle:
 
     async def succeeded(self, *, email: str, address: str) -> None:
         """The attempt was right: it was no failure, and the account's count starts over."""
-        keys = [self.account_key(email), self.address_key(address)]
+        keys = [self.account_key(email, address), self.address_key(address)]
         with contextlib.suppress(RedisError):  # at worst the attempt stays counted
             await cast("Awaitable[object]", self.redis.eval(_FORGIVE, 2, *keys))

@@ -7,6 +7,7 @@ import re
 from service.errors import FieldError
 from service.settings import Settings
 from service.staff.errors import StaffErrorCode
+from service.text import has_control_characters
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit, and the column's
 MAX_NAME_LENGTH = 120
@@ -38,6 +39,13 @@ def name_errors(name: str, field: str = "name") -> list[FieldError]:
         return [
             FieldError(
                 StaffErrorCode.TOO_LONG, f"At most {MAX_NAME_LENGTH} characters, please.", field
+            )
+        ]
+    if has_control_characters(name):
+        # It goes into mail headers, where a line break is refused (or read as a header).
+        return [
+            FieldError(
+                StaffErrorCode.INVALID, "A name is one line, without control characters.", field
             )
         ]
     return []

@@ -306,3 +306,19 @@ async def test_an_action_without_an_actor_is_refused_before_it_changes_anything(
         await publish_entry(draft.id, actor=None)  # type: ignore[arg-type]
     assert await Entry.all().count() == 1
     assert (await Entry.get(id=draft.id)).status is EntryStatus.DRAFT
+
+
+async def test_simultaneous_creations_with_one_title_all_get_their_own_slug(db: None) -> None:
+    # Each save reads the taken slugs before another's insert commits: the loser of the
+    # race must move on to the next suffix, not fail the editor with DUPLICATE_SLUG.
+    data = EntryData(
+        kind=EntryKind.NEWS,
+        translations=[TranslationData("sq", "Thirrje e re"), TranslationData("en", "New call")],
+    )
+    created = await asyncio.gather(
+        *(create_entry(data, actor=SYSTEM, settings=get_settings()) for _ in range(20))
+    )
+    assert len({e.id for e in created}) == 20
+    for locale in ("sq", "en"):
+        slugs = await EntryTranslation.filter(locale=locale).values_list("slug", flat=True)
+        assert len(slugs) == len(set(slugs)) == 20

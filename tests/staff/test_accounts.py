@@ -8,11 +8,17 @@ from service.audit.models import AuditEvent
 from service.content.enums import EntryKind
 from service.errors import Forbidden, NotAuthenticated, NotFound
 from service.settings import get_settings
-from service.staff.actions import create_staff, update_me, update_staff
+from service.staff.actions import (
+    create_api_token,
+    create_staff,
+    staff_for_token,
+    update_me,
+    update_staff,
+)
 from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from service.staff.errors import StaffError, StaffErrorCode
-from service.staff.models import StaffSession, StaffUser
+from service.staff.models import ApiToken, StaffSession, StaffUser
 from tests.factories import PASSWORD, staff, token_for
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -133,6 +139,20 @@ async def test_deactivating_ends_the_members_sessions() -> None:
     await token_for(editor)
     await update_staff(admin, editor.id, is_active=False)
     assert await StaffSession.filter(staff_id=editor.id, revoked_at__isnull=True).count() == 0
+
+
+async def test_reactivation_does_not_bring_back_old_tokens() -> None:
+    admin = await staff(StaffRole.ADMIN)
+    editor = await staff(StaffRole.EDITOR)
+    session = await token_for(editor)
+    plain, api_token = await create_api_token(admin, "Build server", owner_id=editor.id)
+    assert await staff_for_token(plain) is not None
+    await update_staff(admin, editor.id, is_active=False)
+    await update_staff(admin, editor.id, is_active=True)
+    # Whoever held them when the account was closed must not get back in with it.
+    assert await staff_for_token(plain) is None
+    assert await staff_for_token(session) is None
+    assert (await ApiToken.get(id=api_token.id)).revoked_at is not None
 
 
 async def test_update_staff_refuses_the_unknown_and_the_unprivileged() -> None:

@@ -3,13 +3,16 @@ server received."""
 
 from __future__ import annotations
 
+import logging
 import re
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
+from service.audit.models import AuditEvent
 from service.content.enums import EntryKind
 from service.content.preview import entry_id_for_preview
 from service.content.publishing import publish_entry, unpublish_entry
@@ -19,6 +22,7 @@ from service.settings import Settings, get_settings
 from service.staff.actions import update_me, update_staff
 from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
+from service.staff.models import StaffUser
 from tests.factories import bearer, days, entry, gql, now, staff, token_for
 from tests.smtp import SmtpServer
 from tests.workers.conftest import run_worker
@@ -229,3 +233,32 @@ async def test_a_notice_names_the_time_zone_and_links_the_other_language_and_the
     assert "Lexojeni në" not in only
     assert "locale=sq" in only
     assert albanian_only
+
+
+async def test_a_notice_that_cannot_be_built_fails_visibly(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A name with a line break, stored before names were checked: no header can carry it.
+    editor = await staff(StaffRole.EDITOR)
+    colleague = await staff(StaffRole.AUTHOR, email="drita@example.org")
+    await StaffUser.filter(id=colleague.id).update(name="Drita\r\nBcc: all@example.org")
+    entry_id = await publish_as(client, await token_for(editor), EVENT)
+    await app.state.relay.wait()
+    with caplog.at_level(logging.WARNING, logger="buletin"):
+        await run_worker(worker_settings)
+    assert smtp_server.handler.messages == []
+    notice = await StaffNotice.get(entry_id=int(entry_id), staff_id=colleague.id)
+    assert notice.status is NoticeStatus.FAILED
+    assert "line break" in (notice.last_error or "")
+    event = await AuditEvent.get(action="notice.failed")
+    assert event.entry_id == int(entry_id)
+    assert event.target == f"staff:{colleague.id}"
+    assert "line break" in event.details["cause"]
+    logged = [r.getMessage() for r in caplog.records if "notices.failed" in r.getMessage()]
+    assert len(logged) == 1
+    assert f"notice={notice.id}" in logged[0]
+    assert "line break" in logged[0]

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from service.api.arguments import int_id
 from service.api.content.mutations import ALL_STATUSES, staff_entry, staff_locale
 from service.api.content.queries import build_entries, served_locale
 from service.api.content.types import EntryBase
 from service.api.context import Info
 from service.api.errors import ApiError, ErrorCode
-from service.api.payloads import int_id
 from service.api.permissions import IsStaff, current_staff, refusals_as_errors
 from service.content import queries
 from service.content.models import Revision as RevisionRow

@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import strawberry
+from tortoise.transactions import in_transaction
 
+from service.api.arguments import MAX_TOPIC_SLUG, int_id, slug_argument
 from service.api.content.inputs import (
     CreateEntryInput,
     TopicInput,
@@ -21,7 +23,7 @@ from service.api.content.inputs import (
 from service.api.content.queries import build_entries
 from service.api.content.types import EntryBase, Topic, topic_of
 from service.api.context import Info
-from service.api.payloads import UserError, int_id, user_errors
+from service.api.payloads import UserError, user_errors
 from service.api.permissions import IsEditor, IsStaff, current_staff, refusals_as_errors
 from service.content import actions, publishing, queries, topics
 from service.content.enums import EntryStatus
@@ -83,12 +85,17 @@ async def _entry_payload(
     staff = current_staff(info)
     with refusals_as_errors():
         try:
-            row = await action(staff)
+            # The answer is built inside the change's transaction: if building it fails,
+            # the client sees an error, so the change must not stay (a retry would
+            # make it twice).
+            async with in_transaction():
+                row = await action(staff)
+                entry = await staff_entry(info, row.id, staff_locale(info, staff))
         except DomainError as exc:
             return EntryPayload(errors=user_errors(exc))
     # Committed: hand its outbox events to the workers now, not at the relay cron's tick.
     info.context.request.app.state.relay.kick()
-    return EntryPayload(entry=await staff_entry(info, row.id, staff_locale(info, staff)))
+    return EntryPayload(entry=entry)
 
 
 def _names(names: list[TopicNameInput]) -> dict[str, str]:
@@ -211,6 +218,7 @@ class ContentMutation:
         names: list[TopicNameInput],
         position: int | None = None,
     ) -> TopicPayload:
+        slug_argument(slug, field="slug", max_length=MAX_TOPIC_SLUG)
         with refusals_as_errors():
             if not await topics.topic_exists(slug):
                 raise NotFound(f"There is no topic {slug!r}.")
@@ -219,6 +227,7 @@ class ContentMutation:
     @strawberry.mutation(permission_classes=[IsEditor])
     async def delete_topic(self, info: Info, slug: str) -> DeletePayload:
         staff = current_staff(info)
+        slug_argument(slug, field="slug", max_length=MAX_TOPIC_SLUG)
         with refusals_as_errors():
             await topics.delete_topic(slug, actor=staff)
         return DeletePayload(deleted_id=strawberry.ID(slug))

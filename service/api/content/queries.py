@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from service.api.arguments import MAX_ENTRY_SLUG, MAX_TOPIC_SLUG, slug_argument
 from service.api.content.types import (
     EntryBase,
     Event,
@@ -55,6 +56,8 @@ class EntryFilterInput:
     def to_domain(
         self, *, staff: bool, search_in: SearchScope | None = None
     ) -> queries.EntryFilter:
+        for slug in self.topics or ():
+            slug_argument(slug, field="filter.topics", max_length=MAX_TOPIC_SLUG)
         statuses = tuple(self.status) if staff and self.status else queries.PUBLIC_STATUSES
         return queries.EntryFilter(
             kinds=tuple(self.kinds or ()),
@@ -157,7 +160,9 @@ class ContentQuery:
     @strawberry.field(description="One published entry by its slug in any locale.")
     async def entry(self, info: Info, slug: str, locale: str | None = None) -> EntryBase | None:
         lang = served_locale(info, locale)
-        row = await queries.find_by_slug(slug, lang)
+        row = await queries.find_by_slug(
+            slug_argument(slug, field="slug", max_length=MAX_ENTRY_SLUG), lang
+        )
         if row is None:
             return None
         built = await build_entries(info, [row], lang)

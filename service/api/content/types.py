@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -111,6 +111,20 @@ class OpenCall(EntryBase):
         return self.deadline >= now and (self.opens_at is None or self.opens_at <= now)
 
 
+def local_time(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` in the organisation's zone; as stored when the zone would overflow it.
+
+    Rows from before dates were bounded (or written by hand: 9999-12-31, PostgreSQL's
+    infinities) must still render: one bad row must not fail every visitor's list.
+    """
+    if moment.tzinfo is None:  # asyncpg hands PostgreSQL's infinities back naive
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
 def topic_of(row: TopicRecord, locale: str, settings: Settings) -> Topic:
     for candidate in fallback_order(locale, settings):
         name = row.names.get(candidate)
@@ -140,7 +154,7 @@ def entry_of(
     zone = settings.zone
 
     def local(moment: datetime | None) -> datetime | None:
-        return moment.astimezone(zone) if moment is not None else None
+        return local_time(moment, zone) if moment is not None else None
 
     # What every kind shows; the kinds add their own fields below.
     common: dict[str, Any] = {
@@ -155,7 +169,7 @@ def entry_of(
             locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
         ),
         "published_at": local(row.published_at),
-        "updated_at": row.updated_at.astimezone(zone),
+        "updated_at": local_time(row.updated_at, zone),
         "cover_image_url": row.cover_image_url,
         "organisers": row.organisers,
         "translations": [
@@ -175,7 +189,7 @@ def entry_of(
             return None
         return Event(
             **common,
-            starts_at=row.starts_at.astimezone(zone),
+            starts_at=local_time(row.starts_at, zone),
             ends_at=local(row.ends_at),
             venue=row.venue,
             online_url=row.online_url,
@@ -187,7 +201,7 @@ def entry_of(
         return OpenCall(
             **common,
             opens_at=local(row.opens_at),
-            deadline=row.deadline.astimezone(zone),
+            deadline=local_time(row.deadline, zone),
             apply_url=row.apply_url,
             eligibility=tr.eligibility,
             budget=row.budget,

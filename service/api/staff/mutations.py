@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from service.api.arguments import int_id
 from service.api.context import Info
-from service.api.payloads import int_id, user_errors
+from service.api.payloads import user_errors
 from service.api.permissions import IsAdmin, IsStaff, current_staff, refusals_as_errors
 from service.api.staff.types import ApiToken, ApiTokenPayload, LoginPayload, Staff, StaffPayload
 from service.content.enums import EntryKind

@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "service.audit.models",
     "service.outbox.models",
     "service.notices.models",
+    "service.feeds.models",
 ]
 APP_LABEL = "buletin"
 

@@ -29,6 +29,8 @@ from service.settings import Settings, get_settings
 
 # Every table with data a test makes; content_version and the migration ledger stay.
 DATA_TABLES = (
+    "feed_snapshot",
+    "calendar_item",
     "staff_notice",
     "entry_topic",
     "entry_translation",
@@ -112,6 +114,8 @@ def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
         "LOGIN_THROTTLE_PREFIX": f"buletin-test-{run}:login-fail",
         # A queue of this run's own, for the same reason (its name prefixes the job ids).
         "QUEUE_NAME": f"buletin-test-{run}:queue",
+        # Feeds straight from the database: a test reads right after the worker renders.
+        "FEED_MEMORY_SECONDS": "0",
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)

@@ -8,6 +8,7 @@ from typing import Any
 from service.outbox.events import ENTRY_PUBLISHED
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
+from workers.feeds import FEED_TOPICS, refresh_entry_feeds
 from workers.notices import send_staff_notices
 
 log = logging.getLogger("buletin.workers.outbox")
@@ -23,8 +24,11 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     event = await OutboxEvent.get_or_none(id=event_id)
     if event is None:
         return "gone"
+    if event.topic in FEED_TOPICS:
+        # Idempotent (same content, same bytes), so a retry of the notices below is harmless.
+        await refresh_entry_feeds(ctx, int(event.payload["entry_id"]))
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
         await send_staff_notices(ctx, int(event.payload["entry_id"]))
         return "notices"
-    # Feeds and digests subscribe here in later issues; other events need no work yet.
-    return "nothing to do"
+    # Digests subscribe here in a later issue.
+    return "feeds" if event.topic in FEED_TOPICS else "nothing to do"

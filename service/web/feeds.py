@@ -28,7 +28,7 @@ UNAVAILABLE = "This feed cannot be rendered right now; try again shortly.\n"
 
 
 @dataclass(frozen=True, slots=True)
-class _Held:
+class HeldFeed:
     key: FeedKey
     snapshot: Snapshot
     headers: dict[str, str]
@@ -41,15 +41,15 @@ class FeedMemory:
 
     seconds: float
     clock: Callable[[], float] = time.monotonic
-    held: dict[tuple[str, str, bool], _Held] = field(default_factory=dict)
+    held: dict[tuple[str, str, bool], HeldFeed] = field(default_factory=dict)
 
-    def get(self, name: tuple[str, str, bool]) -> _Held | None:
+    def get(self, name: tuple[str, str, bool]) -> HeldFeed | None:
         found = self.held.get(name)
         if found is None or found.until < self.clock():
             return None
         return found
 
-    def keep(self, name: tuple[str, str, bool], held: _Held) -> None:
+    def keep(self, name: tuple[str, str, bool], held: HeldFeed) -> None:
         if self.seconds > 0:  # only valid feeds get here, so the dict stays small
             self.held[name] = held
 
@@ -116,7 +116,7 @@ class FeedServer:
             if snapshot is None:
                 return PlainTextResponse(NOT_FOUND, status_code=404)
             until = self.memory.clock() + self.memory.seconds
-            held = _Held(key, snapshot, _headers(key, snapshot, self.settings), until)
+            held = HeldFeed(key, snapshot, _headers(key, snapshot, self.settings), until)
             self.memory.keep(wanted, held)
         if not_modified(request, held.snapshot):
             headers = {k: v for k, v in held.headers.items() if k != "Content-Type"}

@@ -58,6 +58,7 @@ class Migration(migrations.Migration):
                 ("last_modified", fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ("rendered_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ("entry_ids", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ("source_version", fields.BigIntField(default=0)),
             ],
             options={
                 "table": "feed_snapshot",

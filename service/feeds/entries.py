@@ -12,6 +12,7 @@ from datetime import datetime
 
 from service.content import queries
 from service.content.enums import EntryKind, EntryStatus
+from service.content.models import ContentVersion
 from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
 
 __all__ = ["EntryRecord", "FeedEntry", "TopicRecord", "TranslationRecord"]
@@ -73,3 +74,10 @@ async def any_status(entry_ids: Sequence[int]) -> list[FeedEntry]:
 async def topic_names() -> dict[str, dict[str, str]]:
     """Every topic's names by locale, in topic order."""
     return {topic.slug: topic.names for topic in await queries.all_topics()}
+
+
+async def content_version() -> int:
+    """The counter every public change bumps in its transaction: read before the entries,
+    it dates what a render saw."""
+    row = await ContentVersion.get_or_none(id=1)
+    return int(row.version) if row is not None else 0

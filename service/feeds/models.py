@@ -24,6 +24,8 @@ class FeedSnapshot(Model):
     rendered_at = fields.DatetimeField()
     # The entries it lists: a change to any of them re-renders this feed.
     entry_ids: list[int] = fields.JSONField(default=list)
+    # The content version its render started from: an older render never overwrites it.
+    source_version = fields.BigIntField(default=0)
 
     class Meta:
         table = "feed_snapshot"

@@ -41,6 +41,7 @@ STREAM_OF_KIND = {EntryKind.NEWS: "news", EntryKind.EVENT: "events", EntryKind.C
 class Rendered:
     body: bytes
     entry_ids: list[int]
+    version: int  # the content version read before the entries
 
 
 @dataclass
@@ -78,6 +79,7 @@ async def render_stream(
     stream: Stream, settings: Settings, now: datetime, topics: TopicNames
 ) -> dict[FeedKey, Rendered]:
     topic = stream.name if stream.topic else None
+    version = await entries.content_version()
     found = await entries.newest(stream.kinds, topic, limit=settings.feed_items, now=now)
     out: dict[FeedKey, Rendered] = {}
     for locale in settings.locales:
@@ -85,23 +87,27 @@ async def render_stream(
         meta = _meta(stream, locale, settings, topics)
         ids = [item.entry_id for item in items]
         for fmt in SYNDICATION_FORMATS:
-            out[FeedKey(locale, stream, fmt)] = Rendered(RENDERERS[fmt](meta, items), ids)
+            body = RENDERERS[fmt](meta, items)
+            out[FeedKey(locale, stream, fmt)] = Rendered(body, ids, version)
     return out
 
 
 async def render_calendar(name: str, settings: Settings, now: datetime) -> dict[FeedKey, Rendered]:
+    version = await entries.content_version()
     listings = await calendars.sync(CALENDAR_KINDS[name], settings, now)
     ids = [listing.entry.record.id for listing in listings]
     out: dict[FeedKey, Rendered] = {}
     for locale in settings.locales:
         key = calendar_key(name, locale)
-        out[key] = Rendered(calendars.render(key, listings, settings), ids)
+        out[key] = Rendered(calendars.render(key, listings, settings), ids, version)
     return out
 
 
 async def _store(rendered: Mapping[FeedKey, Rendered], now: datetime, outcome: Outcome) -> None:
     for key, feed in rendered.items():
-        _, changed = await snapshots.store(key.path, feed.body, feed.entry_ids, now)
+        _, changed = await snapshots.store(
+            key.path, feed.body, feed.entry_ids, now, version=feed.version
+        )
         if changed:
             outcome.changed.append(key.path)
         else:
@@ -199,7 +205,9 @@ async def snapshot_for(
         rendered = await render_stream(key.stream, settings, moment, topics)
     snapshot: Snapshot | None = None
     for other, feed in rendered.items():
-        stored_now, _ = await snapshots.store(other.path, feed.body, feed.entry_ids, moment)
+        stored_now, _ = await snapshots.store(
+            other.path, feed.body, feed.entry_ids, moment, version=feed.version
+        )
         if other == key:
             snapshot = stored_now
     log.info("feeds.rendered_on_demand path=%s", key.path)

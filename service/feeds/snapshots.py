@@ -39,18 +39,23 @@ async def load(path: str) -> Snapshot | None:
 
 
 async def store(
-    path: str, body: bytes, entry_ids: Sequence[int], now: datetime
+    path: str, body: bytes, entry_ids: Sequence[int], now: datetime, *, version: int
 ) -> tuple[Snapshot, bool]:
-    """Keep these bytes for `path`; the same bytes as stored keep their ETag and date.
+    """Keep these bytes for `path`, rendered from content `version`; the flag says whether
+    the stored bytes changed.
 
-    The flag says whether the bytes changed.
+    Jobs run concurrently: a render that read the entries before another one did must not
+    overwrite the newer feed, so a snapshot only ever moves to a later content version.
+    The same bytes keep their ETag and date.
     """
     etag = etag_of(body)
     ids = sorted(set(entry_ids))
     row = await FeedSnapshot.get_or_none(path=path)
-    if row is not None and row.etag == etag:
-        if row.entry_ids != ids:
-            await FeedSnapshot.filter(id=row.id).update(entry_ids=ids)
+    if row is not None and (row.etag == etag or row.source_version > version):
+        if row.etag == etag and (row.entry_ids != ids or row.source_version < version):
+            await FeedSnapshot.filter(id=row.id, source_version__lte=version).update(
+                entry_ids=ids, source_version=version
+            )
         return _snapshot(row), False
     moment = _whole_seconds(now)
     if row is not None and moment <= row.last_modified:
@@ -65,13 +70,23 @@ async def store(
                 last_modified=moment,
                 rendered_at=now,
                 entry_ids=ids,
+                source_version=version,
             )
             return Snapshot(path, body, etag, moment), True
         except IntegrityError:  # rendered by another process at the same moment
             pass
-    await FeedSnapshot.filter(path=path).update(
-        body=body, etag=etag, last_modified=moment, rendered_at=now, entry_ids=ids
+    updated = await FeedSnapshot.filter(path=path, source_version__lte=version).update(
+        body=body,
+        etag=etag,
+        last_modified=moment,
+        rendered_at=now,
+        entry_ids=ids,
+        source_version=version,
     )
+    if not updated:  # a newer render got there first: it stays
+        newer = await load(path)
+        if newer is not None:
+            return newer, False
     return Snapshot(path, body, etag, moment), True
 
 

@@ -25,8 +25,10 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     if event is None:
         return "gone"
     if event.topic in FEED_TOPICS:
-        # Idempotent (same content, same bytes), so a retry of the notices below is harmless.
-        await refresh_entry_feeds(ctx, int(event.payload["entry_id"]))
+        try:  # same content, same bytes: a retry of the notices below renders nothing new
+            await refresh_entry_feeds(ctx, int(event.payload["entry_id"]))
+        except Exception:  # a feed must not hold up the notices; the hourly cron re-renders
+            log.exception("feeds.refresh_failed event=%s", event.id)
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
         await send_staff_notices(ctx, int(event.payload["entry_id"]))
         return "notices"

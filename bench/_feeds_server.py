@@ -34,7 +34,11 @@ def build() -> Starlette:
         return Response(body, headers=headers)
 
     app = create_app(get_settings())
-    app.router.routes.insert(0, Route("/plain", plain))
+    # Just before the feed routes: both pay for matching the same routes ahead of them.
+    routes = app.router.routes
+    paths = [getattr(route, "path", "") for route in routes]
+    first_feed = next(i for i, path in enumerate(paths) if path.startswith("/feeds/"))
+    routes.insert(first_feed, Route("/plain", plain))
     return app
 
 

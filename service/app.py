@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
 from service.api.cache import ResultCache
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/feeds", routes=feed_routes(settings)),
+            *feed_routes(settings),
             # Dev mode only: 404 unless DEBUG is on and `buletin dev` started a mail sink.
             Route("/dev/mail", mail_list),
             Route("/dev/mail/{number:int}", mail_show),

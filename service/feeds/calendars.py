@@ -58,11 +58,12 @@ def _cancellable(entry: FeedEntry, now: datetime) -> bool:
 
 
 async def sync(kind: EntryKind, settings: Settings, now: datetime) -> list[Listing]:
-    """What the calendar of `kind` lists now: the entries ahead, then recent cancellations."""
+    """What the calendar of `kind` lists now: the entries ahead, then recent cancellations
+    (in a stable order: the same state renders the same bytes)."""
     listed = await entries.ahead(kind, limit=CALENDAR_LIMIT, now=now)
     known = {
         item.entry_id: item  # type: ignore[attr-defined]
-        for item in await CalendarItem.filter(entry__kind=kind)
+        for item in await CalendarItem.filter(entry__kind=kind).order_by("id")
     }
     listings: list[Listing] = []
     for ahead in listed:

@@ -82,8 +82,9 @@ class Settings(BaseSettings):
     # serves a stored feed from memory before reading it again (the workers re-render it).
     feed_items: int = Field(default=50, ge=1, le=500)
     feed_memory_seconds: float = Field(default=2.0, ge=0)
-    # Cache-Control max-age of feed answers, for readers and CDNs.
-    feed_max_age: int = Field(default=300, ge=0)
+    # Cache-Control max-age of feed answers: a CDN holds a feed at most this long after a
+    # publish (then a conditional GET, a 304 when nothing changed).
+    feed_max_age: int = Field(default=60, ge=0)
     # A calendar keeps a taken-down event or call this long, as cancelled.
     calendar_cancelled_days: int = Field(default=30, ge=1)
     # Calendars and "upcoming"/"open" change with the clock: re-rendered this often.

@@ -32,7 +32,7 @@ async def test_a_feed_comes_with_its_type_and_cache_headers(
     response = await client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"] == content_type
-    assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers["cache-control"] == "public, max-age=60"
     assert response.headers["etag"].startswith('"')
     parsedate_to_datetime(response.headers["last-modified"])
 
@@ -71,7 +71,7 @@ async def test_matching_conditional_gets_are_answered_304_without_a_body(
         assert response.status_code == 304, headers
         assert response.content == b""
         assert response.headers["etag"] == etag
-        assert response.headers["cache-control"] == "public, max-age=300"
+        assert response.headers["cache-control"] == "public, max-age=60"
 
     for headers in (
         {"if-none-match": '"something-else"'},

@@ -22,6 +22,7 @@ from service.redis import redis_client, shutdown_embedded_redis
 from service.settings import Settings, get_settings
 from service.web.devhome import dev_home
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
+from service.web.feeds import feed_routes
 from service.web.health import healthz, readyz
 
 SHUTDOWN_WAIT_SECONDS = 5
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *feed_routes(settings),
             # Dev mode only: 404 unless DEBUG is on and `buletin dev` started a mail sink.
             Route("/dev/mail", mail_list),
             Route("/dev/mail/{number:int}", mail_show),

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "service.outbox.models",
     "service.notices.models",
     "service.audience.models",
+    "service.feeds.models",
 ]
 APP_LABEL = "buletin"
 

@@ -86,6 +86,18 @@ class Settings(BaseSettings):
     # How often the worker resumes notices a dead worker or a spent retry left behind.
     notice_resume_seconds: int = Field(default=30, ge=1, le=60)
 
+    # Feeds (RSS, Atom, JSON Feed, iCalendar): items per feed, and how long an API process
+    # serves a stored feed from memory before reading it again (the workers re-render it).
+    feed_items: int = Field(default=50, ge=1, le=500)
+    feed_memory_seconds: float = Field(default=2.0, ge=0)
+    # Cache-Control max-age of feed answers: a CDN holds a feed at most this long after a
+    # publish (then a conditional GET, a 304 when nothing changed).
+    feed_max_age: int = Field(default=60, ge=0)
+    # A calendar keeps a taken-down event or call this long, as cancelled.
+    calendar_cancelled_days: int = Field(default=30, ge=1)
+    # Calendars and "upcoming"/"open" change with the clock: re-rendered this often.
+    calendar_refresh_minutes: int = Field(default=10, ge=1, le=60)
+
     # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
     session_ttl_hours: int = Field(default=14 * 24, ge=1)
     # Failed sign-ins allowed per account from one client address, and per client address

@@ -112,6 +112,8 @@ def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
         "LOGIN_THROTTLE_PREFIX": f"buletin-test-{run}:login-fail",
         # A queue of this run's own, for the same reason (its name prefixes the job ids).
         "QUEUE_NAME": f"buletin-test-{run}:queue",
+        # Feeds straight from the database: a test reads right after the worker renders.
+        "FEED_MEMORY_SECONDS": "0",
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)

@@ -11,6 +11,7 @@ from service.notices.schedule import Told, tell_scheduler
 from service.outbox.events import ENTRY_PUBLISHED, ENTRY_SCHEDULE_FAILED
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
+from workers.feeds import FEED_TOPICS, refresh_entry_feeds
 from workers.notices import retry_delay, send_staff_notices
 
 log = logging.getLogger("buletin.workers.outbox")
@@ -26,6 +27,11 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     event = await OutboxEvent.get_or_none(id=event_id)
     if event is None:
         return "gone"
+    if event.topic in FEED_TOPICS:
+        try:  # same content, same bytes: a retry of the notices below renders nothing new
+            await refresh_entry_feeds(ctx, int(event.payload["entry_id"]))
+        except Exception:  # a feed must not hold up the notices; the hourly cron re-renders
+            log.exception("feeds.refresh_failed event=%s", event.id)
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
         await send_staff_notices(ctx, int(event.payload["entry_id"]))
         return "notices"
@@ -41,5 +47,4 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
         if told is Told.RETRY:
             raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
         return f"scheduler {told.value}"
-    # Feeds and digests subscribe here in later issues; other events need no work yet.
-    return "nothing to do"
+    return "feeds" if event.topic in FEED_TOPICS else "nothing to do"

@@ -21,6 +21,7 @@ from service.mail.smtp import Sender, SmtpPool
 from service.notices.schedule import MailKit
 from service.queue import queue_pool, redis_settings
 from service.settings import Settings
+from workers.feeds import refresh_all_feeds, refresh_calendar_feeds
 from workers.housekeeping import purge_sessions
 from workers.notices import resume_notices
 from workers.outbox import process_outbox_event, relay_outbox
@@ -39,6 +40,13 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
         cron(relay_outbox, second=_every(settings.outbox_relay_seconds), unique=True),
         cron(publish_scheduled, second=_every(settings.schedule_sweep_seconds), unique=True),
         cron(purge_sessions, hour=3, minute=15, second=0, unique=True),
+        cron(
+            refresh_calendar_feeds,
+            minute=_every(settings.calendar_refresh_minutes),
+            second=20,
+            unique=True,
+        ),
+        cron(refresh_all_feeds, minute=37, second=40, unique=True),
         cron(
             resume_notices,
             second=_every(settings.notice_resume_seconds, offset=3),

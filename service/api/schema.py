@@ -20,6 +20,7 @@ from service.api.content.types import Event, NewsArticle, OpenCall
 from service.api.errors import ErrorCode, error_code
 from service.api.execution import LeafFastPathExecutor
 from service.api.extensions import RequestPolicy
+from service.api.feeds.queries import FeedQuery
 from service.api.limits import validation_rules
 from service.api.staff.mutations import StaffMutation
 from service.api.staff.queries import StaffQuery
@@ -29,7 +30,7 @@ log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
-class Query(ContentQuery, EditorialQuery, StaffQuery):
+class Query(ContentQuery, EditorialQuery, StaffQuery, FeedQuery):
     pass
 
 

@@ -1,0 +1,1 @@
+"""GraphQL over service.feeds: the public `feeds` query."""

@@ -1,4 +1,6 @@
-"""Which feeds exist: streams, formats, their paths under /feeds/ and their titles (docs/architecture.md §4).
+"""Which feeds exist: streams, formats, their paths under /feeds/ and their titles.
+
+The routes are the public contract of docs/architecture.md §4.
 
 /feeds/{locale}/{stream}.{rss|atom|json}        stream: all, news, events, calls
 /feeds/{locale}/topics/{topic-slug}.{rss|atom|json}

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -56,9 +58,26 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/dev/mail/{number:int}", mail_show),
             Route("/dev/mail/{number:int}/raw", mail_raw),
         ],
+        middleware=_middleware(settings),
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.result_cache = cache
     app.state.mail_sink = mail_sink
     return app
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    if not settings.cors_origins and settings.cors_origin_regex is None:
+        return []
+    # Bearer tokens, not cookies: no credentials mode, so "*" stays a safe choice.
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_origin_regex=settings.cors_origin_regex,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    ]

@@ -20,6 +20,7 @@ log = logging.getLogger("buletin.dev")
 DEMO_ADMIN_EMAIL = "admin@example.org"
 # Printed at every start: only for the local quick start, which is never exposed.
 DEMO_ADMIN_PASSWORD = "buletin-demo-admin"
+LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]+)?"
 
 
 async def prepare(settings: Settings) -> bool:
@@ -73,6 +74,8 @@ def run(host: str, port: int) -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     # Debug on (GraphiQL, introspection, no SECRET_KEY needed) unless the caller says otherwise.
     os.environ.setdefault("DEBUG", "1")
+    # Frontends in development run on another localhost port (3000, 5173, …).
+    os.environ.setdefault("CORS_ORIGIN_REGEX", LOCALHOST_ORIGINS)
     sink = MailSink()
     sink.start()
     os.environ.setdefault("SMTP_URL", sink.url)

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
+    # Browser origins allowed to call the API (comma-separated; "*" for any), and a regular
+    # expression for more (`buletin dev` allows every localhost port with it).
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    cors_origin_regex: str | None = None
 
     # Workers (arq). The queue name lets several deployments (or test runs) share one Redis.
     queue_name: str = "buletin:queue"
@@ -125,9 +129,9 @@ class Settings(BaseSettings):
             file_secret_settings,
         )
 
-    @field_validator("locales", mode="before")
+    @field_validator("locales", "cors_origins", mode="before")
     @classmethod
-    def _split_locales(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value

@@ -9,17 +9,23 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
 from service.api.cache import ResultCache
+from service.api.context import Services
+from service.api.persisted import PersistedQueries
 from service.api.schema import build_schema
+from service.api.versions import ContentVersions
 from service.api.view import GraphQLView
 from service.db import ensure_sqlite_dir, tortoise_config
 from service.outbox.relay import OutboxRelay
 from service.queue import LazyQueue
 from service.redis import redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
+from service.staff.throttle import LoginThrottle
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
 from service.web.health import healthz, readyz
 
@@ -27,7 +33,11 @@ from service.web.health import healthz, readyz
 def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None = None) -> Starlette:
     settings = settings or get_settings()
     cache = ResultCache(settings.result_cache_entries if settings.result_cache else 0)
-    view = GraphQLView(build_schema(settings), settings, cache)
+    versions = ContentVersions(
+        settings.database_url, check_seconds=settings.content_version_check_seconds
+    )
+    persisted = PersistedQueries.from_settings(settings)
+    view = GraphQLView(build_schema(settings), settings, cache, versions, persisted)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -36,10 +46,17 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
         # Tortoise 1.x keeps state per task: RegisterTortoise makes it visible to requests (§8).
         queue = LazyQueue(settings)
         app.state.relay = OutboxRelay(queue, namespace=settings.queue_name)
+        persisted.redis = app.state.redis
+        app.state.services = Services(
+            relay=app.state.relay,
+            login_throttle=LoginThrottle.from_settings(app.state.redis, settings),
+        )
         async with RegisterTortoise(app, config=tortoise_config(settings)):
+            await versions.start()
             try:
                 yield
             finally:
+                await versions.stop()
                 await app.state.relay.wait()
                 await queue.close()
                 await app.state.redis.aclose()
@@ -48,7 +65,9 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
                     shutdown_embedded_redis()
 
     app = Starlette(
-        debug=settings.debug,
+        # Starlette's debug page shows tracebacks with file paths to anyone; the log has them.
+        debug=False,
+        exception_handlers={Exception: internal_error},
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/healthz", healthz),
@@ -63,8 +82,24 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
     )
     app.state.settings = settings
     app.state.result_cache = cache
+    app.state.content_versions = versions
     app.state.mail_sink = mail_sink
     return app
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    # A coded GraphQL-shaped error, debug or not: nothing about our internals leaves.
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "Internal server error.",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                }
+            ]
+        },
+        status_code=500,
+    )
 
 
 def _middleware(settings: Settings) -> list[Middleware]:

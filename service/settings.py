@@ -64,10 +64,21 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
+    # How often each API process reads the content version, besides PostgreSQL's
+    # notifications: the longest a cached answer can outlive a change whose notice was lost.
+    content_version_check_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Automatic persisted queries: texts kept in Redis this long, at most this many.
+    apq_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    apq_max_entries: int = Field(default=10_000, ge=1)
+    # Run only the documents of graphql/operations/ (by hash or by text), nothing else.
+    trusted_documents_only: bool = False
+    trusted_documents_dir: Path | None = None
     # Browser origins allowed to call the API (comma-separated; "*" for any), and a regular
     # expression for more (`buletin dev` allows every localhost port with it).
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     cors_origin_regex: str | None = None
+    # Schema introspection (codegen tools, GraphiQL); unset: on with DEBUG, off without.
+    graphql_introspection: bool | None = None
 
     # Workers (arq). The queue name lets several deployments (or test runs) share one Redis.
     queue_name: str = "buletin:queue"
@@ -160,6 +171,10 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         # Asked for every datetime of every entry on a page: looked up once.
         return ZoneInfo(self.timezone)
+
+    @property
+    def introspection(self) -> bool:
+        return self.debug if self.graphql_introspection is None else self.graphql_introspection
 
     @property
     def secret(self) -> str:

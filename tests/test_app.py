@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from service.app import create_app
 from service.devserver import LOCALHOST_ORIGINS
@@ -15,10 +16,14 @@ FRONTEND = "http://localhost:3000"
 
 
 @pytest.fixture
-async def cors_client(settings: Settings, db: None) -> AsyncIterator[httpx.AsyncClient]:
-    # The session app's lifespan already opened the ORM in this task; this app shares it.
-    app = create_app(settings.model_copy(update={"cors_origins": (FRONTEND,)}))
-    transport = httpx.ASGITransport(app=app)
+async def cors_client(
+    app: Starlette, settings: Settings, db: None
+) -> AsyncIterator[httpx.AsyncClient]:
+    # The session app's lifespan already opened the ORM in this task; this app shares it,
+    # and the clients its lifespan made.
+    cors_app = create_app(settings.model_copy(update={"cors_origins": (FRONTEND,)}))
+    cors_app.state.services = app.state.services
+    transport = httpx.ASGITransport(app=cors_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
 

@@ -119,7 +119,10 @@ def alias_rule(max_aliases: int) -> type[ValidationRule]:
 
 class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
     def report_error(self, error: GraphQLError) -> None:
-        error.extensions = {**(error.extensions or {}), "code": ErrorCode.INTROSPECTION_DISABLED}
+        error.extensions = {
+            **(error.extensions or {}),
+            "code": ErrorCode.INTROSPECTION_DISABLED.value,
+        }
         super().report_error(error)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from service.content.publishing import publish_entry
-from tests.factories import entry
+from service.staff.enums import StaffRole
+from tests.factories import bearer, entry, gql, staff, token_for
 
 QUERY = "{ entries { edges { node { title } } } }"
 
@@ -41,7 +41,14 @@ async def test_publishing_changes_the_answer_and_the_etag(client: httpx.AsyncCli
     before = await client.get("/graphql", params={"query": QUERY})
     assert titles(before) == ["Lajm"]
 
-    await publish_entry(draft.id)
+    editor = bearer(await token_for(await staff(StaffRole.EDITOR)))
+    published = await gql(
+        client,
+        "mutation($id: ID!) { publishEntry(id: $id) { errors { code } } }",
+        {"id": str(draft.id)},
+        headers=editor,
+    )
+    assert published["data"]["publishEntry"]["errors"] == []
 
     after = await client.get(
         "/graphql", params={"query": QUERY}, headers={"If-None-Match": before.headers["etag"]}
@@ -75,11 +82,10 @@ async def test_authenticated_requests_bypass_the_cache(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
     await entry("Lajm")
+    token = await token_for(await staff(StaffRole.EDITOR))
     cache = app.state.result_cache
     before = len(cache)
-    response = await client.get(
-        "/graphql", params={"query": QUERY}, headers={"Authorization": "Bearer whatever"}
-    )
+    response = await client.get("/graphql", params={"query": QUERY}, headers=bearer(token))
     assert titles(response) == ["Lajm"]
     assert response.headers["cache-control"] == "private, no-store"
     assert "etag" not in response.headers

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
-    EnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
@@ -25,14 +24,23 @@ DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 _TIMEZONE_AT_START = os.environ.get("TIMEZONE")
 
 
-class _EnvAsStarted(EnvSettingsSource):
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        env = dict(super()._load_env_vars())
-        key = "TIMEZONE" if self.case_sensitive else "timezone"
-        env.pop(key, None)
+class _EnvAsStarted(PydanticBaseSettingsSource):
+    """The environment source, with TIMEZONE as it was when the process started."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._env = env
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        # Unused: __call__ takes the values from the wrapped source whole.
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = dict(self._env())
+        values.pop("timezone", None)
         if _TIMEZONE_AT_START:
-            env[key] = _TIMEZONE_AT_START
-        return env
+            values["timezone"] = _TIMEZONE_AT_START
+        return values
 
 
 class Settings(BaseSettings):
@@ -135,7 +143,7 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (
             init_settings,
-            _EnvAsStarted(settings_cls),
+            _EnvAsStarted(settings_cls, env_settings),
             dotenv_settings,
             file_secret_settings,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from service.api.context import Context
+from service.api.execution import TESTED_VERSIONS
 from service.api.schema import build_schema
 from service.content.enums import EntryKind
 from service.settings import Settings
@@ -43,3 +45,14 @@ async def test_fast_and_normal_paths_agree(db: None, app: Starlette, settings: S
         normal = await run(False, app, settings, query, variables)
         assert fast == normal
     assert fast[1]  # the last case is an error, and both report it alike
+
+
+def test_strawberry_and_graphql_core_are_the_tested_versions() -> None:
+    # The fast path and the schema accessor use internals of both; a new minor version
+    # must be measured and tested again before the pins in pyproject.toml move.
+    for package, tested in TESTED_VERSIONS.items():
+        installed = version(package)
+        assert installed == tested or installed.startswith(f"{tested}."), (
+            f"{package} {installed} is not the tested {tested}.x: re-run tests/api/"
+            "test_execution.py and bench/graphql_read.py, then update TESTED_VERSIONS"
+        )

@@ -10,7 +10,9 @@ that costs a miss, never a wrong answer.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 TIME_BUCKET_SECONDS = 60
@@ -39,14 +41,19 @@ def body_etag(body: bytes) -> str:
 class ResultCache:
     """A bounded LRU of encoded answers, per process; the version keeps processes in step."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int, *, clock: Callable[[], float] = time.time) -> None:
         self._max = max_entries
+        # Replaceable, so a test never straddles a minute boundary.
+        self.clock = clock
         self._items: OrderedDict[str, CachedAnswer] = OrderedDict()
         self.hits = 0
 
     @property
     def enabled(self) -> bool:
         return self._max > 0
+
+    def key(self, method: str, raw: bytes, *, version: int) -> str:
+        return request_key(method, raw, version=version, now=self.clock())
 
     def get(self, key: str) -> CachedAnswer | None:
         answer = self._items.get(key)

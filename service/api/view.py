@@ -12,8 +12,6 @@ GraphiQL page only.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -24,7 +22,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from service.api.cache import ResultCache, body_etag, request_key
+from service.api.cache import ResultCache, body_etag
 from service.api.context import Context, Services
 from service.api.errors import ErrorCode, format_error
 from service.api.params import (
@@ -70,15 +68,12 @@ class GraphQLView(GraphQL[Context, None]):
         cache: ResultCache,
         versions: ContentVersions,
         persisted: PersistedQueries,
-        *,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.debug else None)
         self.settings = settings
         self.cache = cache
         self.versions = versions
         self.persisted = persisted
-        self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,7 +113,7 @@ class GraphQLView(GraphQL[Context, None]):
         # 1. The cache: anonymous answers by the request's bytes, with no I/O.
         key: str | None = None
         if staff is None and self.cache.enabled:
-            key = request_key(method, raw, version=self.versions.current, now=self.clock())
+            key = self.cache.key(method, raw, version=self.versions.current)
             hit = self.cache.get(key)
             if hit is not None:
                 return self._public(request, hit.body, hit.etag)

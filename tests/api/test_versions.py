@@ -171,3 +171,30 @@ async def test_a_publish_through_one_server_is_served_by_the_other(
 
         took = await wait_until(served, 5)
     print(f"\nthe other process served the publication after {took * 1000:.0f} ms")
+
+
+async def test_a_lost_listener_reconnects_and_misses_nothing_meanwhile(
+    versions: ContentVersions, settings: Settings
+) -> None:
+    if not on_postgres(settings):
+        pytest.skip("PostgreSQL only: SQLite has no listener")
+    conn = Tortoise.get_connection("default")
+    # The server ends the listener's connection, as a restart or a proxy would.
+    ended = await conn.execute_query_dict(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity "
+        "WHERE query LIKE 'LISTEN %' AND datname = current_database()"
+    )
+    assert any(row["ended"] for row in ended)
+    new = await bump_without_notifying(settings)
+
+    async def caught_up() -> bool:
+        return versions.current == new and versions.listening
+
+    await wait_until(caught_up, 5)
+    # Listening again: a plain change now arrives as a notification too.
+    await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
+
+    async def notified() -> bool:
+        return versions.current == new + 1
+
+    await wait_until(notified, 5)

@@ -14,6 +14,7 @@ import pytest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 
+from service.api.params import GraphQLParams
 from service.api.persisted import PersistedQueries
 from service.app import create_app
 from service.settings import Settings
@@ -85,8 +86,6 @@ async def test_the_store_keeps_at_most_its_bound(app: Starlette) -> None:
         max_entries=2,
     )
     store.redis = redis
-    from service.api.params import GraphQLParams
-
     texts = [fresh_query() for _ in range(3)]
     for text in texts:
         await store.resolve(GraphQLParams(text, None, None, persisted(sha(text))))
@@ -94,6 +93,21 @@ async def test_the_store_keeps_at_most_its_bound(app: Starlette) -> None:
     assert len(keys) == 2
     assert await redis.exists(f"{store.prefix}:q:{sha(texts[0])}") == 0
     await redis.delete(*keys, f"{store.prefix}:index")
+
+
+async def test_a_hash_registered_in_one_process_is_known_to_another(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
+    query = fresh_query()
+    registered = await client.post(
+        "/graphql", json={"query": query, "extensions": persisted(sha(query))}
+    )
+    assert "errors" not in registered.json()
+    # Another API process: the same Redis and prefix, nothing in its own memory.
+    other = PersistedQueries.from_settings(app.state.settings)
+    other.redis = app.state.redis
+    found = await other.resolve(GraphQLParams(None, None, None, persisted(sha(query))))
+    assert found.query == query
 
 
 @pytest.fixture

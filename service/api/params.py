@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 
 from service.api.errors import ErrorCode
@@ -74,6 +75,19 @@ def limit_body(receive: Receive, limit: int, declared: str | None) -> Receive:
         return message
 
     return limited
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body; a plain loop over `receive`, a fifth of a cache hit cheaper
+    than Request.body()'s stream (one message is the common case)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,10 @@ class ContentVersions:
     async def start(self) -> None:
         """Read the version and start listening; call inside the ORM's context (lifespan)."""
         await self._listen()
-        await self.refresh()
+        try:
+            await self.refresh()
+        except Exception as exc:  # a database not up yet: the periodic check keeps trying
+            log.warning("content_version.read_failed error=%s", type(exc).__name__)
         self._watching = asyncio.create_task(self._watch(), name="content-versions")
 
     async def stop(self) -> None:

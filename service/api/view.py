@@ -32,6 +32,7 @@ from service.api.params import (
     from_body,
     from_query_string,
     limit_body,
+    read_body,
 )
 from service.api.permissions import SIGN_IN_AGAIN
 from service.staff.actions import staff_for_token
@@ -89,10 +90,12 @@ class GraphQLView(GraphQL[Context, None]):
     def _limited(self, scope: Scope, receive: Receive) -> Receive:
         if scope["method"] != "POST":
             return receive
-        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        return limit_body(
-            receive, self.settings.max_body_bytes, declared.decode() if declared else None
-        )
+        declared = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value.decode("latin-1")
+                break
+        return limit_body(receive, self.settings.max_body_bytes, declared)
 
     async def handle(self, request: Request) -> Response:
         method = request.method
@@ -143,7 +146,7 @@ class GraphQLView(GraphQL[Context, None]):
                     414, ErrorCode.REQUEST_TOO_LARGE, f"The query string is over {limit} bytes."
                 )
             return raw
-        return await request.body()
+        return await read_body(request.receive)
 
     async def _authenticate(self, request: Request) -> tuple[StaffUser | None, str | None]:
         header = request.headers.get("authorization")

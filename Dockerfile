@@ -19,6 +19,7 @@ COPY service ./service
 COPY workers ./workers
 COPY migrations ./migrations
 COPY email_templates ./email_templates
+COPY graphql ./graphql
 RUN uv sync --locked --no-dev --no-editable
 
 RUN useradd --system --home /app buletin

@@ -10,6 +10,9 @@ It mirrors the API's defaults (Settings): locales sq, en (sq the default), zone
 Europe/Tirane, frontend URL https://example.org/{locale}/{kind}/{slug}, and the pool size
 Tortoise gives asyncpg (1 to 5 connections).
 
+`/bytes` (GET or POST) answers the same page as bytes made once: the plain-bytes baseline
+a cache hit is measured against.
+
 Run: DATABASE_URL=postgres://... python bench/_baseline.py --port 8001
 """
 
@@ -29,7 +32,7 @@ import asyncpg
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 T = TypeVar("T")
@@ -170,11 +173,22 @@ def create_app(database_url: str | None = None) -> Starlette:
             topic_rows = await conn.fetch(TOPICS_SQL, ids)
         return JSONResponse({"data": home_page(rows, translations, topic_rows)})
 
+    async def plain_bytes(request: Request) -> Response:
+        # What a cache hit could cost at best: the page's bytes, made once, no work per request.
+        page: bytes | None = getattr(request.app.state, "page", None)
+        if page is None:
+            page = request.app.state.page = bytes((await home(request)).body)
+        return Response(page, media_type="application/json")
+
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
     return Starlette(
-        routes=[Route("/home", home), Route("/healthz", healthz)],
+        routes=[
+            Route("/home", home),
+            Route("/bytes", plain_bytes, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+        ],
         lifespan=lifespan,
     )
 

@@ -30,6 +30,7 @@ DEMO_ADMIN_EMAIL = "admin@example.org"
 # Printed at every start: only for the local quick start, which is never exposed.
 DEMO_ADMIN_PASSWORD = "buletin-demo-admin"
 DEMO_COLLEAGUE_EMAIL = "colleague@example.org"
+LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]+)?"
 
 
 async def prepare(settings: Settings) -> bool:
@@ -165,6 +166,8 @@ def run(host: str, port: int) -> None:
         log.info("dev.env_written path=%s", ENV_FILE.resolve())
     # Debug on (GraphiQL, introspection, no SECRET_KEY needed) unless the caller says otherwise.
     os.environ.setdefault("DEBUG", "1")
+    # Frontends in development run on another localhost port (3000, 5173, …).
+    os.environ.setdefault("CORS_ORIGIN_REGEX", LOCALHOST_ORIGINS)
     sink = MailSink()
     sink.start()
     os.environ.setdefault("SMTP_URL", sink.url)

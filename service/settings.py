@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
-    EnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
@@ -25,14 +24,23 @@ DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 _TIMEZONE_AT_START = os.environ.get("TIMEZONE")
 
 
-class _EnvAsStarted(EnvSettingsSource):
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        env = dict(super()._load_env_vars())
-        key = "TIMEZONE" if self.case_sensitive else "timezone"
-        env.pop(key, None)
+class _EnvAsStarted(PydanticBaseSettingsSource):
+    """The environment source, with TIMEZONE as it was when the process started."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._env = env
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        # Unused: __call__ takes the values from the wrapped source whole.
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = dict(self._env())
+        values.pop("timezone", None)
         if _TIMEZONE_AT_START:
-            env[key] = _TIMEZONE_AT_START
-        return env
+            values["timezone"] = _TIMEZONE_AT_START
+        return values
 
 
 class Settings(BaseSettings):
@@ -67,6 +75,21 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     # Anonymous GET answers may be reused this long by browsers and CDNs.
     public_max_age: int = Field(default=30, ge=0)
+    # How often each API process reads the content version, besides PostgreSQL's
+    # notifications: the longest a cached answer can outlive a change whose notice was lost.
+    content_version_check_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Automatic persisted queries: texts kept in Redis this long, at most this many.
+    apq_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    apq_max_entries: int = Field(default=10_000, ge=1)
+    # Run only the documents of graphql/operations/ (by hash or by text), nothing else.
+    trusted_documents_only: bool = False
+    trusted_documents_dir: Path | None = None
+    # Browser origins allowed to call the API (comma-separated; "*" for any), and a regular
+    # expression for more (`buletin dev` allows every localhost port with it).
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    cors_origin_regex: str | None = None
+    # Schema introspection (codegen tools, GraphiQL); unset: on with DEBUG, off without.
+    graphql_introspection: bool | None = None
 
     # Every Redis client gives up after these (seconds): a Redis that accepts connections
     # but never answers must not stall sign-in, the outbox relay or shutdown.
@@ -141,14 +164,14 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (
             init_settings,
-            _EnvAsStarted(settings_cls),
+            _EnvAsStarted(settings_cls, env_settings),
             dotenv_settings,
             file_secret_settings,
         )
 
-    @field_validator("locales", mode="before")
+    @field_validator("locales", "cors_origins", mode="before")
     @classmethod
-    def _split_locales(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
@@ -177,6 +200,10 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         # Asked for every datetime of every entry on a page: looked up once.
         return ZoneInfo(self.timezone)
+
+    @property
+    def introspection(self) -> bool:
+        return self.debug if self.graphql_introspection is None else self.graphql_introspection
 
     @property
     def secret(self) -> str:

@@ -158,6 +158,7 @@ async def db(app: Starlette) -> None:
             await conn.execute_script("PRAGMA foreign_keys = ON")
     # Cached answers from the previous test must not outlive its data.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
+    await app.state.content_versions.refresh()
     # Nor may its failed sign-ins lock this test out.
     redis: Redis = app.state.redis
     prefix = app.state.settings.login_throttle_prefix

@@ -130,5 +130,17 @@ async def expired_token_for(member: StaffUser) -> str:
     return token
 
 
+async def refused_token(
+    client: httpx.AsyncClient, query: str, token: str, variables: dict[str, Any] | None = None
+) -> None:
+    """The request with this bearer token is answered 401 UNAUTHENTICATED as a whole."""
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=bearer(token)
+    )
+    assert response.status_code == 401, response.text
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAUTHENTICATED"]
+    assert "data" not in response.json()
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}

@@ -1,19 +1,19 @@
 """Public query results, reused until content changes.
 
-The key holds the content version (one row every content change bumps inside its
-transaction, so every API process sees the same number) and a minute bucket, since
-"upcoming" and "open" move with the clock even when nothing is edited.
+The key is the request's own bytes (the URL's query string for GET, the body for POST),
+so a hit parses nothing; with them go the content version (service/api/versions.py keeps
+it current without a query per request) and a minute bucket, since "upcoming" and "open"
+move with the clock even when nothing is edited. Two spellings of one query are two keys:
+that costs a miss, never a wrong answer.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from tortoise import Tortoise
 
 TIME_BUCKET_SECONDS = 60
 
@@ -24,47 +24,40 @@ class CachedAnswer:
     etag: str
 
 
-async def content_version() -> int:
-    conn = Tortoise.get_connection("default")
-    rows = await conn.execute_query_dict("SELECT version FROM content_version WHERE id = 1")
-    return int(rows[0]["version"]) if rows else 0
-
-
-def request_key(
-    query: str, variables: dict[str, object] | None, operation_name: str | None, version: int
-) -> str:
-    bucket = int(time.time()) // TIME_BUCKET_SECONDS
-    canonical = json.dumps(
-        [version, bucket, query, variables or {}, operation_name],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+def request_key(method: str, raw: bytes, *, version: int, now: float) -> str:
+    digest = hashlib.blake2b(raw, digest_size=16)
+    digest.update(f"|{method}|{version}|{int(now) // TIME_BUCKET_SECONDS}".encode())
+    return digest.hexdigest()
 
 
 def etag_for(key: str) -> str:
     return f'W/"{key}"'
 
 
+def body_etag(body: bytes) -> str:
+    return etag_for(hashlib.blake2b(body, digest_size=16).hexdigest())
+
+
 class ResultCache:
     """A bounded LRU of encoded answers, per process; the version keeps processes in step."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int, *, clock: Callable[[], float] = time.time) -> None:
         self._max = max_entries
+        # Replaceable, so a test never straddles a minute boundary.
+        self.clock = clock
         self._items: OrderedDict[str, CachedAnswer] = OrderedDict()
         self.hits = 0
-        self.misses = 0
 
     @property
     def enabled(self) -> bool:
         return self._max > 0
 
+    def key(self, method: str, raw: bytes, *, version: int) -> str:
+        return request_key(method, raw, version=version, now=self.clock())
+
     def get(self, key: str) -> CachedAnswer | None:
         answer = self._items.get(key)
-        if answer is None:
-            self.misses += 1
-        else:
+        if answer is not None:
             self.hits += 1
             self._items.move_to_end(key)
         return answer

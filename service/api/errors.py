@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError
 from strawberry.exceptions import StrawberryGraphQLError
 
 from service.content.errors import ContentError
@@ -24,6 +24,10 @@ class ErrorCode(str, Enum):
     INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     BAD_REQUEST = "BAD_REQUEST"
+    # Automatic persisted queries (Apollo's protocol): the client resends with the text.
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    # TRUSTED_DOCUMENTS_ONLY: the document is not one of graphql/operations/.
+    DOCUMENT_NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -44,30 +48,32 @@ def bad_input(exc: ContentError) -> ApiError:
 
 
 def error_code(error: GraphQLError) -> ErrorCode | str:
-    """The code of an error that did not bring its own: where it came from says what it is."""
-    if isinstance(error, GraphQLSyntaxError):
-        if "tokens" in error.message:
-            return ErrorCode.TOO_MANY_TOKENS
-        return ErrorCode.GRAPHQL_PARSE_FAILED
+    """The code of an error that did not bring its own: where it came from says what it is.
+
+    Parsing and validation errors get their codes where they are made (extensions.py), so
+    nothing here reads graphql-core's wording. What is left before execution (no path) is
+    graphql-core coercing the variables; with a path, a resolver failed.
+    """
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
     original = error.original_error
     if original is not None and not isinstance(original, GraphQLError | StrawberryGraphQLError):
         return ErrorCode.INTERNAL_SERVER_ERROR
     if error.path is None:
-        # Before execution: either the variables do not fit, or the document does not.
-        if error.message.startswith("Variable '$"):
-            return ErrorCode.BAD_USER_INPUT
-        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+        return ErrorCode.BAD_USER_INPUT
     return ErrorCode.INTERNAL_SERVER_ERROR
 
 
-def format_error(error: GraphQLError, *, debug: bool) -> dict[str, Any]:
+def format_error(error: GraphQLError, *, reveal: bool) -> dict[str, Any]:
+    """The error as JSON; `reveal` shows our own failures' messages (debug, signed-in staff)."""
     formatted: dict[str, Any] = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
     if "code" not in extensions:
         code = error_code(error)
         extensions["code"] = code.value if isinstance(code, ErrorCode) else code
-        if code is ErrorCode.INTERNAL_SERVER_ERROR and not debug:
-            # Never leak internals to the public; the log has the traceback.
+        if code is ErrorCode.INTERNAL_SERVER_ERROR and not reveal:
+            # Never leak internals (messages can hold paths, SQL); the log has the traceback.
             formatted["message"] = "Internal server error."
     formatted["extensions"] = extensions
     return formatted

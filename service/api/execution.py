@@ -8,6 +8,12 @@ resolver, no permissions, no extensions) whose type is a scalar or an enum, this
 attribute and coerces it directly. Anything else, and any value that would be an error
 (a null in a non-null field, a value the scalar refuses), takes the normal path, so
 errors and their paths are exactly graphql-core's.
+
+Neither Strawberry nor graphql-core has a public way to do this, nor to reach the
+graphql-core schema behind a Strawberry one, so this module is the one place that uses
+their internals (`StrawberryGraphQLCoreExecutionContext`, `GraphQLCoreConverter`'s back
+reference, `Schema._schema`). pyproject pins both libraries to the tested minor versions,
+and tests/api/test_execution.py fails loudly when either moves.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
+import strawberry
+from graphql import GraphQLNonNull, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -52,7 +59,33 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> _LeafPlan | None:
     return _LeafPlan(field.python_name, leaf.coerce_output_value, nullable)
 
 
-class LeafFastPathExecutor(StrawberryGraphQLCoreExecutionContext):
+# The versions this module was measured and tested with (tests/api/test_execution.py).
+TESTED_VERSIONS = {"strawberry-graphql": "0.341", "graphql-core": "3.3"}
+
+
+def graphql_core_schema(schema: strawberry.Schema) -> GraphQLSchema:
+    """The graphql-core schema Strawberry built, which validation needs."""
+    return schema._schema
+
+
+class QuietExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, without "Did you mean …" in variable errors when asked."""
+
+    hide_suggestions_always = False
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls.hide_suggestions_always:
+            kwargs["hide_suggestions"] = True
+        return super().build(*args, **kwargs)
+
+
+def executor_class(*, fast_leaves: bool, hide_suggestions: bool) -> type[QuietExecutor]:
+    base = LeafFastPathExecutor if fast_leaves else QuietExecutor
+    return type(base.__name__, (base,), {"hide_suggestions_always": hide_suggestions})
+
+
+class LeafFastPathExecutor(QuietExecutor):
     def execute_field(
         self,
         parent_type: GraphQLObjectType,

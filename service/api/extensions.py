@@ -4,54 +4,149 @@ The same work as MaxTokensLimiter + AddValidationRules + ParserCache + Validatio
 a query marker, in one extension: Strawberry wraps every hook of every extension in a new
 context manager per request, and five extensions cost about 5% of a page (py-spy).
 The validation rules are built once per schema, so the validation cache keeps hitting
-(Strawberry issue #4635, docs/architecture.md §8).
+(Strawberry issue #4635, docs/architecture.md §8). Every error made here carries its code, so
+nothing downstream has to read graphql-core's wording to tell what went wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
-from graphql import ASTValidationRule
-from graphql.language.parser import parse
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    Lexer,
+    OperationDefinitionNode,
+    Source,
+    TokenKind,
+    parse,
+    specified_rules,
+    validate,
+)
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types.graphql import OperationType
 
+from service.api.errors import ErrorCode
+
 CACHE_SIZE = 512
-_parse: Callable[..., Any] = lru_cache(maxsize=CACHE_SIZE)(parse)
 
 
-@lru_cache(maxsize=1)
-def _validate() -> Callable[..., Any]:
-    # Imported late, as Strawberry's ValidationCache does: strawberry.schema imports us.
-    from strawberry.schema.schema import validate_document
+class _ParseFailed(Exception):
+    """Parse errors are cached too (as this), so a repeated bad query costs a lookup."""
 
-    return lru_cache(maxsize=CACHE_SIZE)(validate_document)
+    def __init__(self, error: GraphQLError) -> None:
+        self.error = error
+
+
+def _coded(error: GraphQLError, code: ErrorCode) -> GraphQLError:
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code.value}
+    return error
+
+
+def _over_token_limit(query: str, max_tokens: int) -> bool:
+    """Whether the text has more than max_tokens tokens; lexing stops just past the limit."""
+    lexer = Lexer(Source(query))
+    try:
+        for _ in range(max_tokens + 1):
+            if lexer.advance().kind is TokenKind.EOF:
+                return False
+    except GraphQLError:
+        return False  # a lexing error: a plain parse failure
+    return True
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse(query: str, max_tokens: int) -> DocumentNode | _ParseFailed:
+    try:
+        return parse(query, max_tokens=max_tokens)
+    except GraphQLError as error:
+        code = (
+            ErrorCode.TOO_MANY_TOKENS
+            if _over_token_limit(query, max_tokens)
+            else ErrorCode.GRAPHQL_PARSE_FAILED
+        )
+        return _ParseFailed(_coded(error, code))
+
+
+@dataclass
+class PolicyConfig:
+    """What every request's policy needs, fixed when the schema is built."""
+
+    rules: tuple[type[ASTValidationRule], ...]
+    max_tokens: int
+    # Outside introspection, "Did you mean …" would reveal field and type names.
+    hide_suggestions: bool
+    # Set right after the schema is built (Strawberry builds it from the extensions).
+    graphql_schema: GraphQLSchema | None = None
+    _validated: dict[tuple[int, DocumentNode], tuple[GraphQLError, ...]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def validate(self, document: DocumentNode) -> list[GraphQLError]:
+        # The parser cache hands back the same document object for the same text, so the
+        # object itself is the key; it is kept in the key so its id is never reused.
+        key = (id(document), document)
+        found = self._validated.get(key)
+        if found is None:
+            if self.graphql_schema is None:
+                raise RuntimeError("PolicyConfig.graphql_schema was never set")
+            errors = validate(
+                self.graphql_schema,
+                document,
+                self.rules,
+                hide_suggestions=self.hide_suggestions,
+            )
+            found = tuple(_coded(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
+            if len(self._validated) >= CACHE_SIZE:
+                self._validated.clear()
+            self._validated[key] = found
+        return list(found)
+
+
+def all_rules(rules: Sequence[type[ASTValidationRule]]) -> tuple[type[ASTValidationRule], ...]:
+    # The specified rules plus Strawberry's own two, as Strawberry's validation runs them.
+    return (*specified_rules, *rules, MaybeNullValidationRule, OneOfInputValidationRule)
+
+
+def _operation_count(document: DocumentNode) -> int:
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
 
 class RequestPolicy(SchemaExtension):
-    def __init__(self, *, rules: Sequence[type[ASTValidationRule]], max_tokens: int) -> None:
+    def __init__(self, config: PolicyConfig) -> None:
         super().__init__()
-        self.rules = tuple(rules)
-        self.max_tokens = max_tokens
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.parse_options["max_tokens"] = self.max_tokens
-        context.validation_rules = (*context.validation_rules, *self.rules)
-        yield
+        self.config = config
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.graphql_document = _parse(context.query, **context.parse_options)
+        if context.query is not None:
+            parsed = _parse(context.query, self.config.max_tokens)
+            if isinstance(parsed, _ParseFailed):
+                raise parsed.error
+            context.graphql_document = parsed
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        context.pre_execution_errors = _validate()(
-            context.schema._schema, context.graphql_document, context.validation_rules
-        )
+        document = context.graphql_document
+        if document is not None:
+            errors = self.config.validate(document)
+            if not errors and _operation_count(document) > 1 and not context.context.operation_name:
+                # Strawberry would run the first one; GraphQL-over-HTTP says refuse.
+                errors = [
+                    GraphQLError(
+                        "The document has several operations: say which in `operationName`.",
+                        extensions={"code": ErrorCode.BAD_REQUEST.value},
+                    )
+                ]
+            context.pre_execution_errors = errors
         yield
 
     def on_execute(self) -> Iterator[None]:
@@ -59,4 +154,6 @@ class RequestPolicy(SchemaExtension):
         context = self.execution_context
         if context.operation_type is OperationType.QUERY:
             context.context.ran_query = True
+        elif context.operation_type is OperationType.MUTATION:
+            context.context.ran_mutation = True
         yield

@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from service.api.view import GraphQLView
-
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "graphiql"
 ASSETS_URL = "/static/graphiql"
 
@@ -20,11 +18,3 @@ ASSETS_URL = "/static/graphiql"
 @cache
 def graphiql_html() -> str:
     return (ASSETS_DIR / "index.html").read_text(encoding="utf-8")
-
-
-class LocalGraphiQLView(GraphQLView):
-    """The /graphql view, serving GraphiQL (debug only) from ASSETS_URL."""
-
-    @property
-    def graphql_ide_html(self) -> str:
-        return graphiql_html()

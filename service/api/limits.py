@@ -2,8 +2,9 @@
 
 Strawberry's QueryDepthLimiter skips introspection fields, so a cyclic
 `__schema { types { fields { type { fields …` passes it and its answer grows
-combinatorially (docs/architecture.md §8). This depth rule counts every field; outside debug
-introspection is refused outright, since frontends use the committed SDL.
+combinatorially (docs/architecture.md §8). This depth rule counts every field; unless
+GRAPHQL_INTROSPECTION (or DEBUG) turns it on, introspection is refused outright, since
+frontends use the committed SDL.
 """
 
 from __future__ import annotations
@@ -119,14 +120,18 @@ def alias_rule(max_aliases: int) -> type[ValidationRule]:
 
 class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
     def report_error(self, error: GraphQLError) -> None:
-        error.extensions = {**(error.extensions or {}), "code": ErrorCode.INTROSPECTION_DISABLED}
+        error.extensions = {
+            **(error.extensions or {}),
+            "code": ErrorCode.INTROSPECTION_DISABLED.value,
+        }
         super().report_error(error)
 
 
 def validation_rules(
     *, max_depth: int, max_aliases: int, allow_introspection: bool
 ) -> list[type[ASTValidationRule]]:
-    # With introspection on (debug only) GraphiQL's own schema query must still pass.
+    # With introspection on (GRAPHQL_INTROSPECTION, DEBUG), GraphiQL's and codegen tools'
+    # schema query must still pass the depth rule.
     rules: list[type[ASTValidationRule]] = [
         depth_rule(max_depth, skip_introspection=allow_introspection),
         alias_rule(max_aliases),

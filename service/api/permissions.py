@@ -1,8 +1,9 @@
 """Who may call a field, declared on the field; and domain refusals as top-level errors.
 
-`permission_classes=[IsEditor]` alone is enough: an anonymous caller (or one whose
-token was bad or expired) gets UNAUTHENTICATED, a signed-in one without the role
-FORBIDDEN. Instances live as long as the schema, so they keep no per-request state.
+`permission_classes=[IsEditor]` alone is enough: an anonymous caller gets UNAUTHENTICATED,
+a signed-in one without the role FORBIDDEN. (A bad or expired token never gets this far:
+the view answers the whole request with HTTP 401.) Instances live as long as the schema,
+so they keep no per-request state.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ SIGN_IN_AGAIN = "The token is not valid (expired, revoked or unknown): sign in a
 
 
 def _unauthenticated(info: Info) -> ApiError:
-    message = SIGN_IN_AGAIN if info.context.auth_error else SIGN_IN_FIRST
-    return ApiError(ErrorCode.UNAUTHENTICATED, message)
+    return ApiError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FIRST)
 
 
 def current_staff(info: Info) -> StaffUser:

@@ -18,8 +18,8 @@ from service.api.content.mutations import ContentMutation
 from service.api.content.queries import ContentQuery
 from service.api.content.types import Event, NewsArticle, OpenCall
 from service.api.errors import ErrorCode, error_code
-from service.api.execution import LeafFastPathExecutor
-from service.api.extensions import RequestPolicy
+from service.api.execution import executor_class, graphql_core_schema
+from service.api.extensions import PolicyConfig, RequestPolicy, all_rules
 from service.api.feeds.queries import FeedQuery
 from service.api.limits import validation_rules
 from service.api.staff.mutations import StaffMutation
@@ -56,19 +56,29 @@ class Schema(strawberry.Schema):
 def build_schema(settings: Settings, *, fast_leaves: bool = True) -> strawberry.Schema:
     # Built once per schema, not per request: fresh rule classes would defeat the
     # validation cache (Strawberry issue #4635, docs/architecture.md §8).
+    introspection = settings.introspection
     rules = validation_rules(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
-        allow_introspection=settings.debug,
+        allow_introspection=introspection,
+    )
+    policy = PolicyConfig(
+        rules=all_rules(rules),
+        max_tokens=settings.max_tokens,
+        hide_suggestions=not introspection,
     )
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: RequestPolicy(rules=rules, max_tokens=settings.max_tokens),
+        lambda: RequestPolicy(policy),
         RefuseNulCharacters,
     ]
-    return Schema(
-        execution_context_class=LeafFastPathExecutor if fast_leaves else None,
+    schema = Schema(
+        execution_context_class=executor_class(
+            fast_leaves=fast_leaves, hide_suggestions=not introspection
+        ),
         query=Query,
         mutation=Mutation,
         types=[NewsArticle, Event, OpenCall],
         extensions=extensions,
     )
+    policy.graphql_schema = graphql_core_schema(schema)
+    return schema

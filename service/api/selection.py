@@ -5,56 +5,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    SelectionNode,
-)
+from graphql import OperationDefinitionNode
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-# The parser cache hands back the same AST for the same query text, so the walk is done
-# once per (field node) and reused; the node is kept with its answer so an id is never
-# mistaken for another node's after garbage collection.
-_walked: dict[int, tuple[FieldNode, frozenset[str]]] = {}
+# Strawberry's public `selected_fields` rebuilds the subtree as objects on every call (2.6%
+# of a page), so the answer is kept per (operation, field path). The parser cache hands
+# back the same operation node for the same query text; the node is kept with its answer
+# so an id is never mistaken for another operation's after garbage collection.
+_walked: dict[tuple[int, tuple[str, ...]], tuple[OperationDefinitionNode, frozenset[str]]] = {}
 _MAX_WALKED = 4096
 
 
-def _walk(
-    selections: Iterable[SelectionNode],
-    fragments: dict[str, FragmentDefinitionNode],
-    found: set[str],
-    seen: set[str],
-) -> None:
+def _walk(selections: Iterable[Selection], found: set[str]) -> None:
     for selection in selections:
-        if isinstance(selection, FieldNode):
-            found.add(selection.name.value)
-            if selection.selection_set is not None:
-                _walk(selection.selection_set.selections, fragments, found, seen)
-        elif isinstance(selection, InlineFragmentNode):
-            _walk(selection.selection_set.selections, fragments, found, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in seen:
-                seen.add(name)
-                _walk(fragment.selection_set.selections, fragments, found, seen)
+        if isinstance(selection, SelectedField):
+            found.add(selection.name)
+            _walk(selection.selections, found)
+        elif isinstance(selection, InlineFragment | FragmentSpread):
+            _walk(selection.selections, found)
 
 
 def selected_names(info: Any) -> frozenset[str]:
     """Every field name (GraphQL spelling) anywhere under the field being resolved."""
-    # Strawberry's public selected_fields rebuilds the subtree as objects on every call
-    # (2.6% of a page); its Info has no public accessor for the AST nodes themselves.
-    node: FieldNode = info._raw_info.field_nodes[0]
-    cached = _walked.get(id(node))
-    if cached is not None and cached[0] is node:
+    operation: OperationDefinitionNode = info.operation
+    # List indices do not change what is selected; aliases (response names) do.
+    key = (id(operation), tuple(k for k in info.path.as_list() if isinstance(k, str)))
+    cached = _walked.get(key)
+    if cached is not None and cached[0] is operation:
         return cached[1]
     found: set[str] = set()
-    for field_node in info._raw_info.field_nodes:
-        if field_node.selection_set is not None:
-            _walk(field_node.selection_set.selections, info._raw_info.fragments, found, set())
+    for field in info.selected_fields:
+        _walk(field.selections, found)
     names = frozenset(found)
     if len(_walked) >= _MAX_WALKED:
         _walked.clear()
-    _walked[id(node)] = (node, names)
+    _walked[key] = (operation, names)
     return names

@@ -1,31 +1,58 @@
-"""The /graphql endpoint: Strawberry's ASGI view plus size limits, coded errors and the cache."""
+"""The /graphql endpoint in three steps: the cache, the execution, the response.
+
+A request is read within its limits, and its credentials are checked: a token that is not
+valid is answered with 401, never served as anonymous. An anonymous request may then be
+answered from the cache by its bytes alone, without parsing or touching the database
+(step 1). Otherwise its parameters are read, a persisted query is looked up, and the
+schema runs it (step 2). The response step (3) encodes the result, caches what every
+reader may see, and sets the caching headers. Strawberry's HTTP view is kept for the
+GraphiQL page only.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
-from service.api.cache import ResultCache, content_version, etag_for, request_key
-from service.api.context import Context
+from service.api.cache import ResultCache, body_etag
+from service.api.context import Context, Services
 from service.api.errors import ErrorCode, format_error
+from service.api.graphiql import graphiql_html
+from service.api.params import (
+    GraphQLParams,
+    Refusal,
+    bad_request,
+    from_body,
+    from_query_string,
+    limit_body,
+    read_body,
+)
+from service.api.permissions import SIGN_IN_AGAIN
 from service.staff.actions import staff_for_token
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
-    from strawberry.http import GraphQLHTTPResponse
     from strawberry.schema import BaseSchema
     from strawberry.types import ExecutionResult
 
+    from service.api.persisted import PersistedQueries
+    from service.api.versions import ContentVersions
     from service.settings import Settings
+    from service.staff.models import StaffUser
 
 log = logging.getLogger("buletin.api")
+
+JSON = "application/json"
+QUERIES = frozenset({OperationType.QUERY})
+QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 def bearer_token(header: str) -> str | None:
@@ -35,170 +62,193 @@ def bearer_token(header: str) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def error_response(status: int, code: ErrorCode, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code.value}}]},
-        status_code=status,
-    )
-
-
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: BaseSchema, settings: Settings, cache: ResultCache) -> None:
-        super().__init__(
-            schema,
-            graphql_ide="graphiql" if settings.debug else None,
-            allow_queries_via_get=True,
-        )
+    def __init__(
+        self,
+        schema: BaseSchema,
+        settings: Settings,
+        cache: ResultCache,
+        versions: ContentVersions,
+        persisted: PersistedQueries,
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.debug else None)
         self.settings = settings
         self.cache = cache
+        self.versions = versions
+        self.persisted = persisted
 
-    def parse_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
-
-    def encode_json(self, data: object) -> bytes:
-        # orjson: a twentieth of json.dumps' time on a page of entries (bench/graphql_read.py).
-        return orjson.dumps(data)
-
-    async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
-        context = Context(request=request, response=response, settings=self.settings)
-        header = request.headers.get("authorization")
-        if header is not None:
-            # Only requests that bring credentials pay for the lookup (and skip the cache).
-            token = bearer_token(header)
-            context.token = token
-            context.staff = await staff_for_token(token) if token else None
-            context.auth_error = context.staff is None
-        request.state.graphql_context = context
-        return context
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        request.state.graphql_failed = bool(result.errors)
-        data: GraphQLHTTPResponse = {"data": result.data}
-        if result.errors:
-            data["errors"] = [format_error(e, debug=self.settings.debug) for e in result.errors]
-        if result.extensions:
-            data["extensions"] = result.extensions
-        return data
+    @property
+    def graphql_ide_html(self) -> str:
+        # Strawberry's page with its CDN files served from our own (offline GraphiQL).
+        return graphiql_html()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        response = await self.handle(Request(scope, receive))
+        request = Request(scope, self._limited(scope, receive))
+        try:
+            response = await self.handle(request)
+        except Refusal as refusal:
+            response = refusal.response()
         await response(scope, receive, send)
 
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
+        if scope["method"] != "POST":
+            return receive
+        declared = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value.decode("latin-1")
+                break
+        return limit_body(receive, self.settings.max_body_bytes, declared)
+
     async def handle(self, request: Request) -> Response:
-        refusal = await self._read_within_limits(request)
-        if refusal is not None:
-            return refusal
-        anonymous = "authorization" not in request.headers
+        method = request.method
+        if method not in ("GET", "POST"):
+            raise Refusal(
+                405,
+                ErrorCode.BAD_REQUEST,
+                "GraphQL takes GET and POST.",
+                headers={"Allow": "GET, POST"},
+            )
+        if self._wants_ide(request):
+            if not self.graphql_ide:
+                raise Refusal(404, ErrorCode.BAD_REQUEST, "No GraphiQL here outside debug mode.")
+            return await self.render_graphql_ide(request)
+        raw = await self._raw(request)
+        staff, token = await self._authenticate(request)
+
+        # 1. The cache: anonymous answers by the request's bytes, with no I/O.
         key: str | None = None
-        if anonymous and self.cache.enabled and not self._wants_ide(request):
-            params = await self._request_params(request)
-            if params is not None:
-                key = request_key(*params, version=await content_version())
-                if request.method == "GET" and request.headers.get("if-none-match") == etag_for(
-                    key
-                ):
-                    return Response(status_code=304, headers=self._public_headers(etag_for(key)))
-                hit = self.cache.get(key)
-                if hit is not None:
-                    return self._answer(request, hit.body, hit.etag, anonymous=True)
+        if staff is None and self.cache.enabled:
+            key = self.cache.key(method, raw, version=self.versions.current)
+            hit = self.cache.get(key)
+            if hit is not None:
+                return self._public(request, hit.body, hit.etag)
+
+        # 2. Execution.
+        params = (
+            from_query_string(request) if method == "GET" else from_body(raw, self._type(request))
+        )
+        params = await self.persisted.resolve(params)
+        context = self._context(request, params, staff, token)
+        result = await self._execute(
+            params, context, QUERIES if method == "GET" else QUERIES_AND_MUTATIONS
+        )
+        if context.ran_mutation:
+            # Read our own writes: the next request here must not get a pre-mutation answer.
+            await self.versions.refresh()
+
+        # 3. The response.
+        return self._respond(request, result, context, key)
+
+    async def _raw(self, request: Request) -> bytes:
+        if request.method == "GET":
+            raw: bytes = request.scope["query_string"]
+            limit = self.settings.max_query_string_bytes
+            if len(raw) > limit:
+                raise Refusal(
+                    414, ErrorCode.REQUEST_TOO_LARGE, f"The query string is over {limit} bytes."
+                )
+            return raw
+        return await read_body(request.receive)
+
+    async def _authenticate(self, request: Request) -> tuple[StaffUser | None, str | None]:
+        header = request.headers.get("authorization")
+        if header is None:
+            return None, None
+        # Only requests that bring credentials pay for the lookup (and skip the cache).
+        token = bearer_token(header)
+        staff = await staff_for_token(token) if token else None
+        if staff is None:
+            # Never anonymous instead: the frontend must learn to sign its user in again.
+            raise Refusal(
+                401,
+                ErrorCode.UNAUTHENTICATED,
+                SIGN_IN_AGAIN,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return staff, token
+
+    def _context(
+        self,
+        request: Request,
+        params: GraphQLParams,
+        staff: StaffUser | None,
+        token: str | None,
+    ) -> Context:
+        # Made by the app's lifespan, with the clients they use.
+        services: Services = request.app.state.services
+        return Context(
+            request=request,
+            settings=self.settings,
+            services=services,
+            operation_name=params.operation_name,
+            staff=staff,
+            token=token,
+        )
+
+    async def _execute(
+        self, params: GraphQLParams, context: Context, allowed: frozenset[OperationType]
+    ) -> ExecutionResult:
         try:
-            response = await self.run(request)
-        except HTTPException as exc:
-            return error_response(exc.status_code, ErrorCode.BAD_REQUEST, exc.reason)
-        if response.media_type != "application/json" or response.status_code != 200:
-            return response  # the GraphiQL page
-        context: Context | None = getattr(request.state, "graphql_context", None)
-        cacheable = (
-            context is not None
+            return await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError as exc:
+            raise Refusal(
+                405, ErrorCode.BAD_REQUEST, "Mutations need POST.", headers={"Allow": "POST"}
+            ) from exc
+        except CannotGetOperationTypeError as exc:
+            raise bad_request(exc.as_http_error_reason()) from exc
+        except MissingQueryError as exc:
+            raise bad_request("No GraphQL query found in the request.") from exc
+
+    def _respond(
+        self, request: Request, result: ExecutionResult, context: Context, key: str | None
+    ) -> Response:
+        data: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            # Our own failures' messages only for signed-in staff, and only in debug mode.
+            reveal = self.settings.debug and context.staff is not None
+            data["errors"] = [format_error(e, reveal=reveal) for e in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        # orjson: a twentieth of json.dumps' time on a page of entries (bench/graphql_read.py).
+        body = orjson.dumps(data)
+        public = (
+            context.staff is None
             and context.ran_query
             and not context.private
-            and not getattr(request.state, "graphql_failed", True)
+            and not result.errors
         )
-        public = anonymous and cacheable
-        if key is not None and cacheable:
-            etag: str | None = self.cache.put(key, bytes(response.body)).etag
-        elif request.method == "GET" and public:
-            etag = etag_for(hashlib.blake2b(bytes(response.body), digest_size=16).hexdigest())
+        if not public:
+            return Response(body, media_type=JSON, headers={"Cache-Control": "private, no-store"})
+        if key is not None:
+            etag = self.cache.put(key, body).etag
         else:
-            etag = None
-        if request.method == "GET" and public and etag is not None:
-            headers = self._public_headers(etag)
-            if request.headers.get("if-none-match") == etag:
-                return Response(status_code=304, headers=headers)
-            response.headers.update(headers)
-        elif not public:
-            response.headers["Cache-Control"] = "private, no-store"
-        return response
+            etag = body_etag(body) if request.method == "GET" else ""
+        return self._public(request, body, etag)
 
-    def _answer(self, request: Request, body: bytes, etag: str, *, anonymous: bool) -> Response:
-        headers: dict[str, str] = {}
-        if request.method == "GET" and anonymous:
-            headers = self._public_headers(etag)
-        elif not anonymous:
-            headers = {"Cache-Control": "private, no-store"}
-        return Response(body, media_type="application/json", headers=headers)
+    def _public(self, request: Request, body: bytes, etag: str) -> Response:
+        """An answer every reader may see; over GET, with validators for browsers and CDNs."""
+        if request.method != "GET":
+            return Response(body, media_type=JSON)
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={self.settings.public_max_age}"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=JSON, headers=headers)
 
-    def _public_headers(self, etag: str) -> dict[str, str]:
-        return {"ETag": etag, "Cache-Control": f"public, max-age={self.settings.public_max_age}"}
+    def _type(self, request: Request) -> str:
+        return request.headers.get("content-type", "")
 
     def _wants_ide(self, request: Request) -> bool:
-        return request.method == "GET" and "text/html" in request.headers.get("accept", "")
-
-    async def _read_within_limits(self, request: Request) -> Response | None:
-        if request.method == "GET":
-            url_limit = self.settings.max_query_string_bytes
-            if len(request.url.query) > url_limit:
-                return error_response(
-                    414, ErrorCode.REQUEST_TOO_LARGE, f"The query string is over {url_limit} bytes."
-                )
-            return None
-        limit = self.settings.max_body_bytes
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            return error_response(
-                413, ErrorCode.REQUEST_TOO_LARGE, f"The request body is over {limit} bytes."
-            )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                return error_response(
-                    413, ErrorCode.REQUEST_TOO_LARGE, f"The request body is over {limit} bytes."
-                )
-            chunks.append(chunk)
-        # Starlette's Request keeps the body here; Strawberry reads it back from it.
-        request._body = b"".join(chunks)
-        return None
-
-    async def _request_params(
-        self, request: Request
-    ) -> tuple[str, dict[str, object] | None, str | None] | None:
-        """(query, variables, operationName) of a plain request, or None to skip the cache."""
-        if request.method == "GET":
-            raw: dict[str, Any] = dict(request.query_params)
-            if "variables" in raw:
-                try:
-                    raw["variables"] = orjson.loads(raw["variables"])
-                except orjson.JSONDecodeError:
-                    return None
-        elif request.method == "POST":
-            if "application/json" not in request.headers.get("content-type", ""):
-                return None
-            try:
-                raw = orjson.loads(await request.body())
-            except orjson.JSONDecodeError:
-                return None
-        else:
-            return None
-        if not isinstance(raw, dict):
-            return None
-        query, variables, name = raw.get("query"), raw.get("variables"), raw.get("operationName")
-        if not isinstance(query, str) or not isinstance(variables, dict | None):
-            return None
-        return query, variables, name if isinstance(name, str) else None
+        if request.method != "GET" or "text/html" not in request.headers.get("accept", ""):
+            return False
+        params = request.query_params
+        return "query" not in params and "extensions" not in params

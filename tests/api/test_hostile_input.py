@@ -14,6 +14,7 @@ from starlette.routing import Route
 from tortoise import Tortoise
 
 from service.api.cache import ResultCache
+from service.api.persisted import PersistedQueries
 from service.api.schema import build_schema
 from service.api.view import GraphQLView
 from service.content.enums import EntryKind
@@ -128,9 +129,15 @@ async def test_a_failure_after_the_write_rolls_the_write_back(
     # A frontend URL template naming a field entries lack fails while the answer is built,
     # after the entry was written: the client sees an error, so nothing may stay behind.
     broken = settings.model_copy(update={"frontend_url": "https://example.org/{missing}"})
-    view = GraphQLView(build_schema(broken), broken, ResultCache(0))
+    view = GraphQLView(
+        build_schema(broken),
+        broken,
+        ResultCache(0),
+        app.state.content_versions,
+        PersistedQueries.from_settings(broken),
+    )
     other = Starlette(routes=[Route("/graphql", view, methods=["POST"])])
-    other.state.relay = app.state.relay
+    other.state.services = app.state.services
     other.state.redis = app.state.redis
     before = await snapshot()
     transport = httpx.ASGITransport(app=other)

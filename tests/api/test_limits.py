@@ -110,3 +110,46 @@ async def test_batched_requests_are_refused(client: httpx.AsyncClient) -> None:
 async def test_unexpected_methods_are_refused(client: httpx.AsyncClient) -> None:
     response = await client.put("/graphql", json={"query": "{ locales }"})
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("body", [b"null", b'"x"', b"123", b"true"])
+async def test_a_json_body_that_is_not_an_object_is_a_coded_400(
+    client: httpx.AsyncClient, body: bytes
+) -> None:
+    response = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert codes(response) == {"BAD_REQUEST"}
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_variables_nested_1000_deep_are_a_coded_400(
+    client: httpx.AsyncClient, method: str
+) -> None:
+    # 2 KB of text, as an attacker sends it (too deep for most JSON encoders to build).
+    variables = '{"s": ' + "[" * 1000 + '"x"' + "]" * 1000 + "}"
+    query = "query($s: String) { entries(filter: {search: $s}) { edges { cursor } } }"
+    if method == "GET":
+        response = await client.get("/graphql", params={"query": query, "variables": variables})
+    else:
+        body = '{"query": "' + query + '", "variables": ' + variables + "}"
+        response = await client.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 400
+    assert codes(response) == {"BAD_REQUEST"}
+
+
+async def test_a_body_over_the_limit_without_a_length_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    async def chunks() -> Any:
+        for _ in range(100):
+            yield b" " * 1024  # 100 KB in pieces, no Content-Length: counted as it arrives
+
+    response = await client.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert codes(response) == {"REQUEST_TOO_LARGE"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -11,9 +12,19 @@ from starlette.applications import Starlette
 
 from service.staff.enums import StaffRole
 from service.staff.models import ApiToken, StaffSession, StaffUser
+from service.staff.throttle import LoginThrottle
 from service.staff.tokens import token_digest
 from tests.api.test_query_counts import count_statements
-from tests.factories import PASSWORD, bearer, expired_token_for, gql, now, staff, token_for
+from tests.factories import (
+    PASSWORD,
+    bearer,
+    expired_token_for,
+    gql,
+    now,
+    refused_token,
+    staff,
+    token_for,
+)
 
 LOGIN = """
 mutation($email: String!, $password: String!) {
@@ -70,12 +81,23 @@ async def test_login_gives_a_token_that_me_accepts(client: httpx.AsyncClient) ->
     assert body["data"]["me"]["lastLoginAt"] is not None
 
 
-async def test_me_is_null_when_anonymous_or_signed_out(client: httpx.AsyncClient) -> None:
+async def test_me_is_null_when_anonymous(client: httpx.AsyncClient) -> None:
     assert await gql(client, ME) == {"data": {"me": None}}
+
+
+async def test_a_token_that_is_not_valid_is_401_never_anonymous(
+    client: httpx.AsyncClient,
+) -> None:
     editor = await staff(StaffRole.EDITOR)
-    assert (await gql(client, ME, headers=bearer(await expired_token_for(editor))))["data"] == {
-        "me": None
-    }
+    await refused_token(client, ME, await expired_token_for(editor))
+    await refused_token(client, ME, "garbage")
+    await refused_token(client, "{ locales }", "bls_not-a-session-at-all")
+    response = await client.post(
+        "/graphql", json={"query": ME}, headers={"Authorization": "Basic YWRtaW46YWRtaW4="}
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "sign in again" in response.json()["errors"][0]["message"]
 
 
 async def test_only_requests_with_a_token_look_one_up(client: httpx.AsyncClient) -> None:
@@ -126,17 +148,13 @@ async def test_logout_ends_the_session(client: httpx.AsyncClient) -> None:
     assert (await gql(client, "mutation { logout }", headers=bearer(token)))["data"] == {
         "logout": True
     }
-    assert (await gql(client, ME, headers=bearer(token)))["data"] == {"me": None}
-    again = await gql(client, "mutation { logout }", headers=bearer(token))
-    assert codes(again) == ["UNAUTHENTICATED"]
-    assert "sign in again" in again["errors"][0]["message"]
+    await refused_token(client, ME, token)
+    await refused_token(client, "mutation { logout }", token)
 
 
 async def test_an_expired_session_is_unauthenticated(client: httpx.AsyncClient) -> None:
     admin = await staff(StaffRole.ADMIN)
-    body = await gql(client, STAFF_MEMBERS, headers=bearer(await expired_token_for(admin)))
-    assert codes(body) == ["UNAUTHENTICATED"]
-    assert body["data"] is None
+    await refused_token(client, STAFF_MEMBERS, await expired_token_for(admin))
 
 
 async def test_admin_queries_refuse_editors_and_strangers(client: httpx.AsyncClient) -> None:
@@ -201,9 +219,7 @@ async def test_api_tokens_are_shown_once_used_and_revoked(client: httpx.AsyncCli
 
     body = await gql(client, REVOKE_TOKEN, {"id": created["apiToken"]["id"]}, headers=admin_headers)
     assert body["data"]["revokeApiToken"]["apiToken"]["revoked"] is True
-    assert codes(await gql(client, UPDATE_ME, {"input": {}}, headers=bearer(plain))) == [
-        "UNAUTHENTICATED"
-    ]
+    await refused_token(client, UPDATE_ME, plain, {"input": {}})
 
 
 async def test_admin_changes_are_checked_and_logged(client: httpx.AsyncClient) -> None:
@@ -274,14 +290,17 @@ async def test_sign_in_is_refused_not_unthrottled_while_redis_is_down(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
     member = await staff(StaffRole.EDITOR)
-    working = app.state.redis
+    working = app.state.services
     # Port 1 on loopback: nothing listens, the connection is refused at once.
-    app.state.redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    app.state.services = replace(
+        working, login_throttle=LoginThrottle.from_settings(down, app.state.settings)
+    )
     try:
         login = await sign_in(client, member.email)
     finally:
-        await app.state.redis.aclose()
-        app.state.redis = working
+        await down.aclose()
+        app.state.services = working
     assert login["token"] is None
     assert [e["code"] for e in login["errors"]] == ["UNAVAILABLE"]
     assert not await StaffSession.exists(staff_id=member.id)

@@ -23,6 +23,7 @@ from service.api.content.inputs import (
 from service.api.content.queries import build_entries
 from service.api.content.types import EntryBase, Topic, topic_of
 from service.api.context import Info
+from service.api.errors import ApiError, ErrorCode
 from service.api.payloads import UserError, user_errors
 from service.api.permissions import IsEditor, IsStaff, current_staff, refusals_as_errors
 from service.content import actions, publishing, queries, topics
@@ -94,7 +95,7 @@ async def _entry_payload(
         except DomainError as exc:
             return EntryPayload(errors=user_errors(exc))
     # Committed: hand its outbox events to the workers now, not at the relay cron's tick.
-    info.context.request.app.state.relay.kick()
+    info.context.services.relay.kick()
     return EntryPayload(entry=entry)
 
 
@@ -138,6 +139,13 @@ class ContentMutation:
         input: UpdateEntryInput,
         expected_updated_at: datetime | None = None,
     ) -> EntryPayload:
+        if expected_updated_at is not None and expected_updated_at.utcoffset() is None:
+            # A time without an offset names no instant: bad input, not a conflict.
+            raise ApiError(
+                ErrorCode.BAD_USER_INPUT,
+                "expectedUpdatedAt needs a UTC offset, as updatedAt has.",
+                field="expectedUpdatedAt",
+            )
         patch, settings = input.to_domain(), info.context.settings
         return await _entry_payload(
             info,

@@ -13,7 +13,6 @@ from service.content.enums import EntryKind
 from service.errors import DomainError
 from service.staff import actions
 from service.staff.enums import StaffRole
-from service.staff.throttle import LoginThrottle
 
 
 @strawberry.input
@@ -49,7 +48,7 @@ class StaffMutation:
     async def login(self, info: Info, email: str, password: str) -> LoginPayload:
         request = info.context.request
         settings = info.context.settings
-        throttle = LoginThrottle.from_settings(request.app.state.redis, settings)
+        throttle = info.context.services.login_throttle
         address = request.client.host if request.client is not None else "unknown"
         try:
             result = await actions.login(

@@ -10,6 +10,8 @@ ENTRY_PUBLISHED = "entry.published"
 ENTRY_UNPUBLISHED = "entry.unpublished"
 ENTRY_UPDATED = "entry.updated"
 ENTRY_ARCHIVED = "entry.archived"
+# A sign-up asked for a confirmation mail: payload subscriber_id and request (its number).
+SUBSCRIPTION_REQUESTED = "subscription.requested"
 
 
 async def emit(topic: str, **payload: Any) -> OutboxEvent:

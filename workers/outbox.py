@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from service.outbox.events import ENTRY_PUBLISHED
+from service.outbox.events import ENTRY_PUBLISHED, SUBSCRIPTION_REQUESTED
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
 from workers.notices import send_staff_notices
+from workers.subscriptions import send_subscription_confirmation
 
 log = logging.getLogger("buletin.workers.outbox")
 
@@ -26,5 +27,11 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
         await send_staff_notices(ctx, int(event.payload["entry_id"]))
         return "notices"
+    if event.topic == SUBSCRIPTION_REQUESTED:
+        payload = event.payload
+        await send_subscription_confirmation(
+            ctx, int(payload["subscriber_id"]), int(payload["request"])
+        )
+        return "confirmation"
     # Feeds and digests subscribe here in later issues; other events need no work yet.
     return "nothing to do"

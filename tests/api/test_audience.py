@@ -32,10 +32,13 @@ LIST = """query($filter: SubscriberFilter, $first: Int!, $after: String) {
 
 
 async def data_rows() -> list[dict[str, Any]]:
+    """Subscribers and outbox events, less what the background relay stamps on events."""
     conn = Tortoise.get_connection("default")
     return [
         *await conn.execute_query_dict("SELECT * FROM subscriber ORDER BY id"),
-        *await conn.execute_query_dict("SELECT * FROM outbox_event ORDER BY id"),
+        *await conn.execute_query_dict(
+            "SELECT id, topic, payload, created_at FROM outbox_event ORDER BY id"
+        ),
     ]
 
 

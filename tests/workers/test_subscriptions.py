@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email.message import EmailMessage
 
@@ -18,12 +17,10 @@ from service.audience.throttle import SignUpThrottle
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import SmtpPool
-from service.outbox.relay import relay_pending
-from service.queue import create_queue
 from service.settings import Settings
 from tests.audience.conftest import sign_up
 from tests.smtp import SmtpServer
-from tests.workers.conftest import run_worker
+from tests.workers.conftest import relay_and_work
 
 pytestmark = pytest.mark.usefixtures("db")
 LINK = re.compile(r"https?://\S+/subscription/confirm\?token=[\w.\-]+")
@@ -55,20 +52,6 @@ async def send(worker_settings: Settings) -> AsyncIterator[Send]:
             )
 
         yield call
-
-
-async def relay_and_work(settings: Settings) -> None:
-    """Relay the outbox to a queue of this test's own and run a worker on it: jobs that
-    other tests left deferred on the run's queue would keep a burst worker waiting."""
-    isolated = settings.model_copy(
-        update={"queue_name": f"{settings.queue_name}:{secrets.token_hex(4)}"}
-    )
-    queue = await create_queue(isolated)
-    try:
-        await relay_pending(queue, namespace=isolated.queue_name)
-    finally:
-        await queue.aclose()
-    await run_worker(isolated)
 
 
 def text_of(message: EmailMessage) -> str:

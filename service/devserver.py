@@ -23,7 +23,9 @@ DEMO_ADMIN_PASSWORD = "buletin-demo-admin"
 
 
 async def prepare(settings: Settings) -> bool:
-    """Migrate, load the demo, and make the demo admin when there is no staff yet."""
+    """Migrate, load the demo (content and subscribers), and make the demo admin when
+    there is no staff yet."""
+    from service.audience.demo import seed_demo_subscribers
     from service.content.demo import seed_demo
     from service.db import apply_migrations, orm
     from service.staff.actions import create_staff
@@ -33,6 +35,8 @@ async def prepare(settings: Settings) -> bool:
     async with orm(settings):
         report = await seed_demo()
         log.info("dev.demo_loaded created=%s skipped=%s", report.created, report.skipped)
+        subscribers = await seed_demo_subscribers(settings)
+        log.info("dev.demo_subscribers_added count=%s", subscribers)
         if await StaffUser.exists():
             return False
         await create_staff(

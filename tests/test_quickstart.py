@@ -89,6 +89,12 @@ async def test_dev_serves_demo_content_and_shows_a_notice_within_5_s(dev_server:
             {"e": DEMO_ADMIN_EMAIL, "p": DEMO_ADMIN_PASSWORD},
         )
         token = login["login"]["token"]
+        subscribers = await gql("{ subscribers(first: 10) { counts { active } } }", {}, token)
+        assert subscribers["subscribers"]["counts"]["active"] == 3  # one per language choice
+        signed_up = await http.post(
+            "/subscription", data={"email": "visitor@example.org", "locales": "en"}
+        )
+        assert signed_up.status_code == 200
         created = await gql(
             "mutation($i: CreateEntryInput!) { createEntry(input: $i) { entry { id } } }",
             {
@@ -118,3 +124,4 @@ async def test_dev_serves_demo_content_and_shows_a_notice_within_5_s(dev_server:
         else:
             raise AssertionError("no notice at /dev/mail within 5 s")
         print(f"\nnotice at /dev/mail {time.monotonic() - published:.2f} s after publishing")
+        assert "Confirm your subscription" in (await http.get("/dev/mail")).text

@@ -66,6 +66,10 @@ def page_locale(request: Request, settings: Settings, preferred: Sequence[str] =
 
 
 async def _form(request: Request) -> FormData | None:
+    """The posted form, or None when it is malformed or too big to be a browser's form."""
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > _settings(request).max_body_bytes:
+        return None  # browsers always send a length; a huge or streamed body is not a form
     try:
         return await request.form(max_files=0, max_fields=MAX_FIELDS)
     except Exception:  # malformed bodies (multipart or not): a 400 page, never a 500

@@ -175,13 +175,21 @@ async def test_bad_form_input_gets_a_400_page_with_the_form_and_changes_nothing(
     assert await data_rows() == before
 
 
-async def test_a_malformed_form_body_is_a_400_page(client: httpx.AsyncClient) -> None:
-    answer = await client.post(
+async def test_a_malformed_or_oversized_form_body_is_a_400_page(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    broken = await client.post(
         "/subscription",
         content=b"--xyz\r\nbroken",
         headers={"Content-Type": "multipart/form-data; boundary=xyz"},
     )
-    assert answer.status_code == 400
+    assert broken.status_code == 400
+    huge = await client.post(
+        "/subscription",
+        content=b"email=ana%40example.org&locales=sq&topics=" + b"x" * settings.max_body_bytes,
+        headers={"Content-Type": FORM},
+    )
+    assert huge.status_code == 400
     assert await data_rows() == []
 
 

@@ -80,6 +80,8 @@ def run(host: str, port: int) -> None:
     sink = MailSink()
     sink.start()
     os.environ.setdefault("SMTP_URL", sink.url)
+    # Links in mails (confirmation, unsubscribe) must reach this server, whatever its port.
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
     get_settings.cache_clear()
     settings = get_settings()
     try:

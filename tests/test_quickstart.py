@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 import time
 from collections.abc import AsyncIterator
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,7 @@ CONFIGURATION = (
     "DEBUG",
     "SECRET_KEY",
     "LOGIN_THROTTLE_PREFIX",
+    "PUBLIC_BASE_URL",
     "SUBSCRIBE_THROTTLE_PREFIX",
     "PASSWORD_TIME_COST",
     "PASSWORD_MEMORY_KIB",
@@ -125,8 +130,20 @@ async def test_dev_serves_demo_content_and_shows_a_notice_within_5_s(dev_server:
             raise AssertionError("no notice at /dev/mail within 5 s")
         print(f"\nnotice at /dev/mail {time.monotonic() - published:.2f} s after publishing")
         for _ in range(50):  # the sign-up's confirmation went to the worker before the notice
-            if "Confirm your subscription" in (await http.get("/dev/mail")).text:
+            listing = (await http.get("/dev/mail")).text
+            found = re.search(r'href="/dev/mail/(\d+)">Confirm your subscription', listing)
+            if found:
                 break
             await asyncio.sleep(0.1)
         else:
             raise AssertionError("no confirmation mail at /dev/mail")
+        # Its link points at this server (whatever the port) and confirms the sign-up.
+        raw = (await http.get(f"/dev/mail/{found.group(1)}/raw")).content
+        mail = message_from_bytes(raw, policy=default_policy)
+        assert isinstance(mail, EmailMessage)
+        text = mail.get_body(preferencelist=("plain",))
+        assert text is not None
+        [url] = re.findall(r"http://\S+/subscription/confirm\?token=\S+", text.get_content())
+        assert url.startswith(dev_server)
+        confirmed = await http.get(url)
+        assert "Subscription confirmed" in confirmed.text

@@ -12,6 +12,7 @@ from service.audience.subscriptions import purge_stale_sign_ups
 from workers.notices import retry_delay
 
 PURGE_ACTOR = SystemActor("cron.purge_pending")
+BUSY_MAX_DEFER_SECONDS = 30
 
 
 async def send_subscription_confirmation(
@@ -25,9 +26,14 @@ async def send_subscription_confirmation(
         sender=ctx["mail"],
         settings=ctx["settings"],
     )
-    if result in (ConfirmationResult.DEFERRED, ConfirmationResult.BUSY):
-        # arq runs the job again later; the ledger on the subscriber keeps it idempotent.
-        raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
+    job_try = int(ctx.get("job_try", 1))
+    # arq runs the job again later; the ledger on the subscriber keeps it idempotent.
+    if result is ConfirmationResult.BUSY:
+        # Another job of this subscriber is sending (a second sign-up in the same instant):
+        # it is done within a second or two, so look again soon.
+        raise Retry(defer=min(2 ** (job_try - 1), BUSY_MAX_DEFER_SECONDS))
+    if result is ConfirmationResult.DEFERRED:
+        raise Retry(defer=retry_delay(job_try))
     return result
 
 

@@ -311,3 +311,20 @@ async def test_preferences_are_saved_checked_and_leaving_works(
     assert row.status is SubscriberStatus.UNSUBSCRIBED
     after = await client.get(url)
     assert "is not subscribed" in after.text
+
+
+async def test_repeated_sign_ups_for_one_address_mail_it_at_most_the_limit(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+    settings: Settings,
+) -> None:
+    answers = set()
+    for _ in range(settings.subscribe_max_per_address + 3):
+        answers.add((await post_form(client, {"email": "ana@example.org", "locales": "sq"})).text)
+        # A worker after each request: each mail that is due goes out before the next one.
+        await relay_and_work(worker_settings, app)
+    assert len(answers) == 1  # every request got the same page
+    mails = smtp_server.to("ana@example.org")
+    assert len(mails) == settings.subscribe_max_per_address

@@ -173,6 +173,15 @@ async def test_authors_cannot_list_subscribers(client: httpx.AsyncClient) -> Non
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     anonymous = await gql(client, LIST, {"first": 5})
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    ids = await make_subscribers()
+    export = await gql(
+        client,
+        "query($id: ID!) { subscriberExport(id: $id) }",
+        {"id": str(ids["ana@example.org"])},
+        headers=author,
+    )
+    assert export["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert not await AuditEvent.filter(action="subscriber.exported").exists()
 
 
 async def test_the_list_costs_the_same_statements_for_5_and_40_subscribers(

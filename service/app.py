@@ -33,6 +33,12 @@ from service.web.devhome import dev_home
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
 from service.web.feeds import feed_routes
 from service.web.health import healthz, readyz
+from service.web.subscription import (
+    confirm_page,
+    preferences_page,
+    sign_up_form,
+    unsubscribe_page,
+)
 
 SHUTDOWN_WAIT_SECONDS = 5
 
@@ -82,6 +88,11 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *feed_routes(settings),
+            # The subscriber's pages (service/web/subscription.py).
+            Route("/subscription", sign_up_form, methods=["POST"]),
+            Route("/subscription/confirm", confirm_page, methods=["GET"]),
+            Route("/subscription/preferences", preferences_page, methods=["GET", "POST"]),
+            Route("/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),
             # Dev mode only: 404 unless DEBUG is on and `buletin dev` started a mail sink.
             Route("/dev/mail", mail_list),
             Route("/dev/mail/{number:int}", mail_show),

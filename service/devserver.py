@@ -34,7 +34,9 @@ LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]+)?"
 
 
 async def prepare(settings: Settings) -> bool:
-    """Migrate, load the demo, and make the demo admin when there is no staff yet."""
+    """Migrate, load the demo (content and subscribers), and make the demo admin when
+    there is no staff yet."""
+    from service.audience.demo import seed_demo_subscribers
     from service.content.demo import seed_demo
     from service.db import apply_migrations, orm
     from service.staff.actions import create_staff
@@ -45,6 +47,8 @@ async def prepare(settings: Settings) -> bool:
     async with orm(settings):
         report = await seed_demo(settings)
         log.info("dev.demo_loaded created=%s skipped=%s", report.created, report.skipped)
+        subscribers = await seed_demo_subscribers(settings)
+        log.info("dev.demo_subscribers_added count=%s", subscribers)
         if await StaffUser.exists():
             return False
         await create_staff(
@@ -171,6 +175,8 @@ def run(host: str, port: int) -> None:
     sink = MailSink()
     sink.start()
     os.environ.setdefault("SMTP_URL", sink.url)
+    # Links in mails (confirmation, unsubscribe) must reach this server, whatever its port.
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
     get_settings.cache_clear()
     settings = get_settings()
     try:

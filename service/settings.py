@@ -129,6 +129,15 @@ class Settings(BaseSettings):
     login_max_address_failures: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
     login_throttle_prefix: str = "buletin:login-fail"
+    # Newsletter sign-ups per address and per client address within the window (Redis).
+    # Past the address limit the answer is the same and no mail goes out; past the client
+    # limit the answer is RATE_LIMITED.
+    subscribe_max_per_address: int = Field(default=3, ge=1)
+    subscribe_max_per_client: int = Field(default=20, ge=1)
+    subscribe_window_seconds: int = Field(default=60 * 60, ge=1)
+    subscribe_throttle_prefix: str = "buletin:subscribe"
+    # How long a worker may hold a claimed confirmation mail before another takes it over.
+    confirmation_lease_seconds: int = Field(default=120, ge=1)
     # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory profile). Tests lower it;
     # stored hashes made with other costs are upgraded at the owner's next sign-in.
     password_time_cost: int = Field(default=3, ge=1)

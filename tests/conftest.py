@@ -110,6 +110,7 @@ def settings(created_database: str, redis_url: str) -> Iterator[Settings]:
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_KIB": "1024",
         "LOGIN_THROTTLE_PREFIX": f"buletin-test-{run}:login-fail",
+        "SUBSCRIBE_THROTTLE_PREFIX": f"buletin-test-{run}:subscribe",
         # A queue of this run's own, for the same reason (its name prefixes the job ids).
         "QUEUE_NAME": f"buletin-test-{run}:queue",
         # Feeds straight from the database: a test reads right after the worker renders.
@@ -159,12 +160,13 @@ async def db(app: Starlette) -> None:
     # Cached answers from the previous test must not outlive its data.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
     await app.state.content_versions.refresh()
-    # Nor may its failed sign-ins lock this test out.
+    # Nor may its failed sign-ins or newsletter sign-ups throttle this test.
     redis: Redis = app.state.redis
-    prefix = app.state.settings.login_throttle_prefix
-    stale = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
-    if stale:
-        await redis.delete(*stale)
+    settings = app.state.settings
+    for prefix in (settings.login_throttle_prefix, settings.subscribe_throttle_prefix):
+        stale = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
+        if stale:
+            await redis.delete(*stale)
 
 
 @pytest.fixture

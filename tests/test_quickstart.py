@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ import pytest
 
 from service.devserver import DEMO_ADMIN_EMAIL
 from tests.smtp import free_port
+from tests.waiting import wait_until
 
 # What the quick start must not inherit from a CI or developer shell.
 CONFIGURATION = (
@@ -31,6 +36,8 @@ CONFIGURATION = (
     "DEBUG",
     "SECRET_KEY",
     "LOGIN_THROTTLE_PREFIX",
+    "PUBLIC_BASE_URL",
+    "SUBSCRIBE_THROTTLE_PREFIX",
     "PASSWORD_TIME_COST",
     "PASSWORD_MEMORY_KIB",
     "FRONTEND_URL",
@@ -152,6 +159,12 @@ async def test_commands_beside_dev_keep_it_working_and_a_notice_arrives(dev: Dev
             {"e": "editor@example.org", "p": EDITOR_PASSWORD},
         )
         token = login["login"]["token"]
+        subscribers = await gql("{ subscribers(first: 10) { counts { active } } }", {}, token)
+        assert subscribers["subscribers"]["counts"]["active"] == 3  # one per language choice
+        signed_up = await http.post(
+            "/subscription", data={"email": "visitor@example.org", "locales": "en"}
+        )
+        assert signed_up.status_code == 200
         created = await gql(
             "mutation($i: CreateEntryInput!) { createEntry(input: $i) { entry { id } } }",
             {
@@ -224,6 +237,53 @@ async def test_graphiql_runs_a_query_with_every_other_host_blocked(dev: DevServe
         finally:
             await browser.close()
     assert blocked == []
+
+
+async def test_a_sign_up_in_the_quick_start_gets_a_confirmation_whose_link_works(
+    dev: DevServer,
+) -> None:
+    async with httpx.AsyncClient(base_url=dev.base, timeout=10) as http:
+        login = await http.post(
+            "/graphql",
+            json={
+                "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p)"
+                " { token } }",
+                # The editor the first test made with `buletin createstaff`.
+                "variables": {"e": "editor@example.org", "p": EDITOR_PASSWORD},
+            },
+        )
+        token = login.json()["data"]["login"]["token"]
+        counted = await http.post(
+            "/graphql",
+            json={"query": "{ subscribers(first: 10) { counts { active } } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert counted.json()["data"]["subscribers"]["counts"]["active"] == 3  # one per choice
+        signed_up = await http.post(
+            "/subscription", data={"email": "visitor@example.org", "locales": "en"}
+        )
+        assert signed_up.status_code == 200
+
+        async def confirmation() -> str | None:
+            listing = (await http.get("/dev/mail")).text
+            found = re.search(r'href="/dev/mail/(\d+)">Confirm your subscription', listing)
+            return found.group(1) if found else None
+
+        async def arrived() -> bool:
+            return await confirmation() is not None
+
+        await wait_until(arrived, 10, what="a confirmation mail at /dev/mail")
+        number = await confirmation()
+        # Its link points at this server (whatever the port) and confirms the sign-up.
+        raw = (await http.get(f"/dev/mail/{number}/raw")).content
+        mail = message_from_bytes(raw, policy=default_policy)
+        assert isinstance(mail, EmailMessage)
+        text = mail.get_body(preferencelist=("plain",))
+        assert text is not None
+        [url] = re.findall(r"http://\S+/subscription/confirm\?token=\S+", text.get_content())
+        assert url.startswith(dev.base)
+        confirmed = await http.get(url)
+        assert "Subscription confirmed" in confirmed.text
 
 
 async def test_ctrl_c_stops_worker_api_and_redis_without_a_traceback(dev: DevServer) -> None:

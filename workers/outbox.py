@@ -8,11 +8,12 @@ from typing import Any
 from arq import Retry
 
 from service.notices.schedule import Told, tell_scheduler
-from service.outbox.events import ENTRY_PUBLISHED, ENTRY_SCHEDULE_FAILED
+from service.outbox.events import ENTRY_PUBLISHED, ENTRY_SCHEDULE_FAILED, SUBSCRIPTION_REQUESTED
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
 from workers.feeds import FEED_TOPICS, refresh_entry_feeds
 from workers.notices import retry_delay, send_staff_notices
+from workers.subscriptions import send_subscription_confirmation
 
 log = logging.getLogger("buletin.workers.outbox")
 
@@ -47,4 +48,10 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
         if told is Told.RETRY:
             raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
         return f"scheduler {told.value}"
+    if event.topic == SUBSCRIPTION_REQUESTED:
+        payload = event.payload
+        await send_subscription_confirmation(
+            ctx, int(payload["subscriber_id"]), int(payload["request"])
+        )
+        return "confirmation"
     return "feeds" if event.topic in FEED_TOPICS else "nothing to do"

@@ -26,6 +26,7 @@ from workers.housekeeping import purge_sessions
 from workers.notices import resume_notices
 from workers.outbox import process_outbox_event, relay_outbox
 from workers.publishing import publish_scheduled
+from workers.subscriptions import purge_pending_sign_ups
 
 log = logging.getLogger("buletin.workers")
 
@@ -40,6 +41,7 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
         cron(relay_outbox, second=_every(settings.outbox_relay_seconds), unique=True),
         cron(publish_scheduled, second=_every(settings.schedule_sweep_seconds), unique=True),
         cron(purge_sessions, hour=3, minute=15, second=0, unique=True),
+        cron(purge_pending_sign_ups, hour=3, minute=25, second=0, unique=True),
         cron(
             refresh_calendar_feeds,
             minute=_every(settings.calendar_refresh_minutes),

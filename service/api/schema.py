@@ -13,6 +13,8 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from service.api.arguments import RefuseNulCharacters
+from service.api.audience.mutations import AudienceMutation
+from service.api.audience.queries import AudienceQuery
 from service.api.content.editorial import EditorialQuery
 from service.api.content.mutations import ContentMutation
 from service.api.content.queries import ContentQuery
@@ -30,12 +32,12 @@ log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
-class Query(ContentQuery, EditorialQuery, StaffQuery, FeedQuery):
+class Query(ContentQuery, EditorialQuery, StaffQuery, FeedQuery, AudienceQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ContentMutation, StaffMutation):
+class Mutation(ContentMutation, StaffMutation, AudienceMutation):
     pass
 
 

@@ -33,6 +33,12 @@ class Subscriber(Model):
     confirmed_at = fields.DatetimeField(null=True)
     unsubscribed_at = fields.DatetimeField(null=True)
     suppressed_reason = fields.CharField(max_length=255, null=True)
+    # The confirmation ledger: each sign-up that asks for a mail takes the next request
+    # number; a worker claims it (lease) before the SMTP call and records it as sent after,
+    # so a job run twice sends one confirmation per request.
+    confirmation_requests = fields.IntField(default=0, db_default=0)
+    confirmations_sent = fields.IntField(default=0, db_default=0)
+    confirmation_lease_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "subscriber"

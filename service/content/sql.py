@@ -41,6 +41,12 @@ class Statement:
             return f"{column} = ANY({self.param(items)})"
         return f"{column} IN ({', '.join(self.param(v) for v in items)})"
 
+    def contains(self, column: str, text: str) -> str:
+        """`column` holds `text` (LIKE with its wildcards escaped; ASCII case ignored)."""
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        operator = "ILIKE" if self.postgres else "LIKE"  # SQLite's LIKE ignores ASCII case
+        return f"{column} {operator} {self.param(f'%{escaped}%')} ESCAPE '\\'"
+
     async def rows(self, sql: str) -> Sequence[Any]:
         """asyncpg Records or sqlite3 Rows: indexable by position and by column name.
 

@@ -12,6 +12,9 @@ ENTRY_UPDATED = "entry.updated"
 ENTRY_ARCHIVED = "entry.archived"
 ENTRY_SCHEDULE_FAILED = "entry.schedule_failed"
 
+# A sign-up asked for a confirmation mail: payload subscriber_id and request (its number).
+SUBSCRIPTION_REQUESTED = "subscription.requested"
+
 
 async def emit(topic: str, **payload: Any) -> OutboxEvent:
     """Call inside the change's transaction: the event exists exactly when the change does."""

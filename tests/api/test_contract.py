@@ -48,6 +48,7 @@ async def test_operations_answer_without_errors(client: httpx.AsyncClient) -> No
         "EntryList": {"locale": "sq", "kinds": ["EVENT"], "upcoming": True},
         "EntryPage": {"slug": "ngjarje", "locale": "en"},
         "TopicPage": {"topic": "youth", "locale": "en"},
+        "Subscribe": {"email": "reader@example.org", "locales": ["sq", "en"], "kinds": ["EVENT"]},
     }
     assert set(variables) == {p.stem for p in PUBLIC_OPERATIONS}
     for path in PUBLIC_OPERATIONS:

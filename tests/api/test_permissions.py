@@ -20,6 +20,8 @@ from graphql import OperationDefinitionNode, parse
 from tortoise import Tortoise
 
 from service.api.schema import build_schema
+from service.audience.choices import Choices
+from service.audience.subscriptions import add_active_subscriber
 from service.content.actions import EntryData, TranslationData, create_entry
 from service.content.enums import EntryKind
 from service.content.models import Revision
@@ -43,7 +45,7 @@ from tests.factories import (
 )
 
 # Mutations anyone may call. Everything else in `Mutation` must have a case below.
-PUBLIC_MUTATIONS = {"login"}
+PUBLIC_MUTATIONS = {"login", "subscribe"}
 # Columns that authenticated reads may touch (at most once a minute); nothing else may move.
 TOUCHED_BY_READS = {"last_seen_at", "last_used_at"}
 
@@ -86,6 +88,7 @@ class World:
     draft_id: int = 0  # an event, a draft of `author`'s
     published_id: int = 0  # a published news article
     revision_id: int = 0  # the draft's first revision
+    subscriber_id: int = 0  # an active newsletter subscriber
     headers: dict[Caller, dict[str, str]] = field(default_factory=dict)
 
 
@@ -250,6 +253,12 @@ CASES = [
         min_role=StaffRole.EDITOR,
     ),
     Case(
+        "eraseSubscriber",
+        "mutation($id: ID!) { eraseSubscriber(id: $id) { erasedId errors { code } } }",
+        lambda w: {"id": str(w.subscriber_id)},
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
         "createPreviewToken",
         "mutation($id: ID!) { createPreviewToken(id: $id) { token errors { code } } }",
         lambda w: {"id": str(w.draft_id)},
@@ -289,6 +298,11 @@ async def world(db: None) -> World:
     made.published_id = (await entry("Lajm i publikuar")).id
     first = await Revision.get(entry_id=draft.id, number=1)
     made.revision_id = first.id
+    subscriber = await add_active_subscriber(
+        "reader@example.org", Choices(locales=("sq",)), actor=admin, source="demo"
+    )
+    assert subscriber is not None
+    made.subscriber_id = subscriber.id
     revoked = await token_for(admin)
     await logout(revoked)
     made.headers = {

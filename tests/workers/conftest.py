@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import secrets
 
+import pytest
+from starlette.applications import Starlette
+
+from service.outbox.models import OutboxEvent
+from service.outbox.relay import relay_pending
+from service.queue import create_queue
 from service.settings import Settings
 from tests.smtp import SmtpServer
 from workers.settings import build_worker
@@ -29,3 +35,23 @@ async def run_worker(settings: Settings) -> None:
         await worker.async_run()
     finally:
         await worker.close()
+
+
+async def relay_and_work(settings: Settings, app: Starlette | None = None) -> None:
+    """Relay the outbox to a queue of this test's own and run a worker on it: jobs that
+    other tests left deferred on the run's queue would keep a burst worker waiting.
+
+    Events the app's after-commit relay already handed to the run's queue are handed
+    again here (their jobs there find them gone once the test's data is cleaned)."""
+    if app is not None:
+        await app.state.relay.wait()
+        await OutboxEvent.all().update(dispatched_at=None)
+    isolated = settings.model_copy(
+        update={"queue_name": f"{settings.queue_name}:{secrets.token_hex(4)}"}
+    )
+    queue = await create_queue(isolated)
+    try:
+        await relay_pending(queue, namespace=isolated.queue_name)
+    finally:
+        await queue.aclose()
+    await run_worker(isolated)

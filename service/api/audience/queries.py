@@ -1,0 +1,82 @@
+"""Staff queries over subscribers: the filtered list with counts, and one's data export."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+
+from service.api.arguments import int_id
+from service.api.audience.types import (
+    Subscriber,
+    SubscriberConnection,
+    SubscriberCounts,
+    SubscriberEdge,
+    SubscriberFilter,
+)
+from service.api.context import Info
+from service.api.pagination import Keyset, check_first, decode_cursor, encode_cursor, page_info
+from service.api.permissions import IsEditor, current_staff, refusals_as_errors
+from service.audience import records
+from service.audience.enums import SubscriberStatus
+
+SUBSCRIBER_CURSOR = "subscriber"
+
+
+@strawberry.type
+class AudienceQuery:
+    @strawberry.field(
+        description="Newsletter subscribers, newest first, with counts by status (editors).",
+        permission_classes=[IsEditor],
+    )
+    async def subscribers(
+        self,
+        info: Info,
+        filter: SubscriberFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> SubscriberConnection:
+        settings = info.context.settings
+        check_first(first, settings)
+        start = decode_cursor(SUBSCRIBER_CURSOR, after) if after is not None else None
+        given = filter or SubscriberFilter()
+        flt = records.SubscriberFilter(
+            statuses=tuple(given.status or ()),
+            locale=given.locale,
+            frequency=given.frequency,
+            search=given.search,
+        )
+        with refusals_as_errors():
+            page = await records.list_subscribers(
+                current_staff(info),
+                flt,
+                first=first,
+                after_id=start.id if start is not None else None,
+            )
+        edges = [
+            SubscriberEdge(
+                cursor=encode_cursor(SUBSCRIBER_CURSOR, Keyset(None, row.id)),
+                node=Subscriber.of(row, settings.zone),
+            )
+            for row in page.rows
+        ]
+        return SubscriberConnection(
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], has_next=page.has_next, after=after),
+            total_count=page.total,
+            counts=SubscriberCounts(
+                pending=page.counts[SubscriberStatus.PENDING],
+                active=page.counts[SubscriberStatus.ACTIVE],
+                unsubscribed=page.counts[SubscriberStatus.UNSUBSCRIBED],
+                suppressed=page.counts[SubscriberStatus.SUPPRESSED],
+            ),
+        )
+
+    @strawberry.field(
+        description="Everything held about one subscriber, as JSON: their row and every "
+        "delivery to them (GDPR access; editors; audited).",
+        permission_classes=[IsEditor],
+    )
+    async def subscriber_export(self, info: Info, id: strawberry.ID) -> JSON:
+        with refusals_as_errors():
+            data = await records.export_subscriber(current_staff(info), int_id(id, "subscriber"))
+        return JSON(data)

@@ -20,7 +20,7 @@ from typing import IO
 
 import uvicorn
 
-from service.settings import Settings, get_settings
+from service.settings import Settings
 from service.staff.enums import StaffRole
 from service.web.devmail import MailSink
 
@@ -162,23 +162,36 @@ def claim_folder(path: Path, url: str) -> IO[str]:
     return handle  # the lock lasts as long as the open file: keep it until exit
 
 
+class _DevDefaults(Settings):
+    # Debug on (GraphiQL, introspection, no SECRET_KEY needed) unless the folder says otherwise.
+    debug: bool = True
+    # Frontends in development run on another localhost port (3000, 5173, …).
+    cors_origin_regex: str | None = LOCALHOST_ORIGINS
+
+
+def dev_settings(*, smtp_url: str, base_url: str) -> Settings:
+    """The folder's settings (environment, .env) with the quick start's defaults wherever
+    they say nothing; passed to every part, so nothing has to edit os.environ."""
+    given = _DevDefaults()
+    quick_start = {
+        "smtp_url": smtp_url,
+        # Links in mails (confirmation, unsubscribe) must reach this server, whatever its port.
+        "public_base_url": base_url,
+    }
+    return given.model_copy(
+        update={k: v for k, v in quick_start.items() if k not in given.model_fields_set}
+    )
+
+
 def run(host: str, port: int) -> None:
     # aiosmtpd logs every SMTP command at INFO: the sink's chatter would drown the server's.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     lock = claim_folder(LOCK_FILE, f"http://{host}:{port}/")
     if write_env_file(ENV_FILE):
         log.info("dev.env_written path=%s", ENV_FILE.resolve())
-    # Debug on (GraphiQL, introspection, no SECRET_KEY needed) unless the caller says otherwise.
-    os.environ.setdefault("DEBUG", "1")
-    # Frontends in development run on another localhost port (3000, 5173, …).
-    os.environ.setdefault("CORS_ORIGIN_REGEX", LOCALHOST_ORIGINS)
     sink = MailSink()
     sink.start()
-    os.environ.setdefault("SMTP_URL", sink.url)
-    # Links in mails (confirmation, unsubscribe) must reach this server, whatever its port.
-    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = dev_settings(smtp_url=sink.url, base_url=f"http://{host}:{port}")
     try:
         created = asyncio.run(prepare(settings))
         print(f"\n  Buletin is running: http://{host}:{port}/ (GraphiQL at /graphql)")

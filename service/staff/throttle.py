@@ -21,18 +21,9 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from service.settings import Settings
+from service.windows import ThrottleUnavailable, count_in_window
 
-# KEYS: pair key, address key. ARGV: window seconds. Returns both counts after the INCR.
-_COUNT_ATTEMPT = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call('INCR', key)
-  if redis.call('TTL', key) < 0 then
-    redis.call('EXPIRE', key, ARGV[1])
-  end
-end
-return counts
-"""
+__all__ = ["LoginThrottle", "ThrottleUnavailable"]
 
 # KEYS: pair key, address key. The pair starts over; the address gets its attempt back.
 _FORGIVE = """
@@ -42,10 +33,6 @@ if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
 end
 return 1
 """
-
-
-class ThrottleUnavailable(Exception):
-    """Redis did not answer: attempts cannot be counted."""
 
 
 @dataclass(frozen=True)
@@ -77,15 +64,7 @@ class LoginThrottle:
         """Count one attempt; False when the account (from this address) or the address has
         used up its tries."""
         keys = [self.account_key(email, address), self.address_key(address)]
-        try:
-            # redis-py 5 (arq pins it) types eval as sync-or-async; the asyncio client awaits.
-            counts = await cast(
-                "Awaitable[list[int]]",
-                self.redis.eval(_COUNT_ATTEMPT, 2, *keys, str(self.window_seconds)),
-            )
-        except RedisError as exc:
-            raise ThrottleUnavailable from exc
-        account, by_address = (int(c) for c in counts)
+        account, by_address = await count_in_window(self.redis, keys, self.window_seconds)
         return account <= self.max_account_failures and by_address <= self.max_address_failures
 
     async def succeeded(self, *, email: str, address: str) -> None:

@@ -41,6 +41,15 @@ def notice_context() -> dict[str, Any]:
         "entry_title": "Thirrje për grante të vogla për organizatat e shoqërisë civile 2026",
         "entry_kind": "call",
         "entry_url": "https://example.org/sq/call/grante-te-vogla-2026",
+        "other_languages": [
+            {
+                "locale": "en",
+                "name": "anglisht",
+                "url": "https://example.org/en/call/small-grants-2026",
+            }
+        ],
+        "preview_url": "https://example.org/preview?token=abc&locale=sq",
+        "time_zone": "Ora: Shqipëri",
         "starts_at": None,
         "ends_at": None,
         "venue": None,

@@ -1,10 +1,9 @@
 """One MIME message per recipient from a rendered variant: headers and multipart/alternative.
 
-Built with `MIMEMultipart` and plain MIME parts, not `EmailMessage.set_content`, which
+Written directly (service/mail/_mime.py), not with `EmailMessage.set_content`, which
 costs ~25x more per message (docs/architecture.md §8, bench/mail_build.py): a digest
 builds one message per subscriber. Non-ASCII header values (Albanian names and subjects)
-are RFC 2047 encoded here, because compat32 leaves that to the caller; see _mime.py for
-the rest.
+are RFC 2047 encoded here.
 """
 
 from __future__ import annotations
@@ -12,18 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.mime.multipart import MIMEMultipart
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 
-from service.mail._mime import (
-    check_one_line,
-    encode_words,
-    mailbox,
-    new_boundary,
-    serialise,
-    text_part,
-)
+from service.mail._mime import check_one_line, encode_words, mailbox, multipart_alternative
 from service.mail.config import domain_of
 from service.mail.render import Rendered
 from service.settings import Settings
@@ -101,38 +92,38 @@ class MessageBuilder:
         if rendered.slots:
             raise ValueError(f"fill the slots {rendered.slots} before building a message")
         message_id = self.message_id(key)
-        message = MIMEMultipart("alternative", boundary=new_boundary())
-        message["From"] = self._from
-        message["To"] = mailbox(to_name, check_address(to_address))
-        message["Subject"] = encode_words(rendered.subject)
-        message["Date"] = format_datetime(date or datetime.now(UTC))
-        message["Message-ID"] = message_id
-        message["Content-Language"] = check_one_line(language or rendered.locale)
+        headers = [
+            ("From", self._from),
+            ("To", mailbox(to_name, check_address(to_address))),
+            ("Subject", encode_words(rendered.subject)),
+            ("Date", format_datetime(date or datetime.now(UTC))),
+            ("Message-ID", message_id),
+            ("Content-Language", check_one_line(language or rendered.locale)),
+        ]
         if auto_submitted:
             # RFC 3834: vacation responders and the like must not answer it.
-            message["Auto-Submitted"] = "auto-generated"
+            headers.append(("Auto-Submitted", "auto-generated"))
         if list_headers is not None:
-            _add_list_headers(message, list_headers)
-        # Text first: clients show the last alternative they understand (RFC 2046).
-        message.attach(text_part(rendered.text, "plain"))
-        message.attach(text_part(rendered.html, "html"))
+            headers += _list_headers(list_headers)
         return OutgoingMessage(
             key=key,
             message_id=message_id,
             sender=self.envelope_sender,
             recipient=to_address,
-            data=serialise(message),
+            data=multipart_alternative(headers, rendered.text, rendered.html),
         )
 
 
-def _add_list_headers(message: MIMEMultipart, headers: ListHeaders) -> None:
+def _list_headers(headers: ListHeaders) -> list[tuple[str, str]]:
     # RFC 8058 one-click wants https; plain http is accepted for the dev sink only.
     targets = [f"<{_check_uri(headers.unsubscribe_url, ('https://', 'http://'))}>"]
     if headers.unsubscribe_mailto:
         targets.append(f"<{_check_uri(headers.unsubscribe_mailto, ('mailto:',))}>")
-    message["List-Id"] = encode_words(headers.list_id)
-    message["List-Unsubscribe"] = ", ".join(targets)
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return [
+        ("List-Id", encode_words(headers.list_id)),
+        ("List-Unsubscribe", ", ".join(targets)),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    ]
 
 
 def _check_uri(uri: str, schemes: tuple[str, ...]) -> str:

@@ -328,9 +328,11 @@ async def load_content(entries: int) -> tuple[str, int]:
                 deadline=now + timedelta(days=i % 50 + 10) if kind is EntryKind.CALL else None,
                 apply_url=f"https://example.org/apply/{i + 1}" if kind is EntryKind.CALL else None,
             )
-            entry = await create_entry(data)
+            entry = await create_entry(data, actor=SYSTEM, settings=settings)
             # Spread over the last days, a few minutes apart: a stable newest-first order.
-            await publish_entry(entry.id, at=now - timedelta(hours=2 * i + 1, minutes=i % 7))
+            await publish_entry(
+                entry.id, actor=SYSTEM, at=now - timedelta(hours=2 * i + 1, minutes=i % 7)
+            )
         published = await Entry.filter(status="published").count()
     return demo_note, published
 

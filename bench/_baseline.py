@@ -79,7 +79,7 @@ def _rank(locale: str) -> tuple[int, str]:
 
 
 def _cursor(published_at: datetime, entry_id: int) -> str:
-    raw = f"{published_at.astimezone(UTC).isoformat()}|{entry_id}"
+    raw = f"entry|{published_at.astimezone(UTC).isoformat()}|{entry_id}"  # as api/pagination.py
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

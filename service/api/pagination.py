@@ -2,7 +2,7 @@
 
 Every connection of the API (entries, the audit log, subscribers, digests) pages by
 keyset: a cursor names the last row seen by its sort value and id. The domain pages with
-plain `Keyset` values; only this module knows how a cursor is written, so a cursor made
+plain (value, id) keys; only this module knows how a cursor is written, so a cursor made
 for one list is refused by another, and a forged one is BAD_USER_INPUT, never a crash or
 an empty page.
 """

@@ -24,7 +24,7 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     if event is None:
         return "gone"
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
-        await send_staff_notices(ctx, int(event.payload["entry_id"]))
+        await send_staff_notices(ctx, int(event.payload["entry_id"]), event.payload.get("actor_id"))
         return "notices"
     # Feeds and digests subscribe here in later issues; other events need no work yet.
     return "nothing to do"

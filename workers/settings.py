@@ -14,6 +14,7 @@ from arq.worker import async_check_health
 from tortoise import Tortoise
 
 from service.db import tortoise_config
+from service.delivery.engine import Courier
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
@@ -59,6 +60,10 @@ async def startup(ctx: dict[str, Any]) -> None:
         ctx["owns_mail"] = True
     ctx["renderer"] = Renderer.from_settings(settings)
     ctx["builder"] = MessageBuilder.from_settings(settings)
+    # One courier per process: its slots bound the sends in flight (DESIGN §1's duplicates).
+    ctx["courier"] = Courier(
+        ctx["mail"], ctx["renderer"], ctx["builder"], slots=settings.smtp_pool_size
+    )
     log.info("worker.started queue=%s", settings.queue_name)
 
 

@@ -52,8 +52,14 @@ async def _publish_locked(entry: Entry, actor: StaffUser | None, moment: datetim
     if actor is not None:
         entry.updated_by = actor
     await entry.save()
-    # One event per publication; the notice worker sends notices only when `first` is true.
-    await emit(ENTRY_PUBLISHED, entry_id=entry.id, first=first)
+    # One event per publication; the notice worker sends notices only when `first` is true,
+    # naming who published (None: the scheduler) without reading the audit log back.
+    await emit(
+        ENTRY_PUBLISHED,
+        entry_id=entry.id,
+        first=first,
+        actor_id=actor.id if actor is not None else None,
+    )
     await record(actor, "entry.published", entry_id=entry.id, details={"first": first})
     await bump_content_version()
 

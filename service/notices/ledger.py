@@ -1,9 +1,7 @@
-"""The notice ledger's moves: plan, claim (compare-and-set with a lease), settle.
+"""Who is told about an entry: the notice ledger's rows, planned once per (entry, staff).
 
-A notice is sent at most once per claim: the claim is taken right before the SMTP call
-and settled right after. A worker that dies in between leaves a lapsed lease, and the
-notice goes out again: a duplicate is only possible for a message the server accepted
-in that instant (DESIGN §1).
+Claiming, sending and settling them is the delivery engine's (service/delivery/): see
+service/notices/sending.py for what a notice says.
 """
 
 from __future__ import annotations
@@ -11,15 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import F, Q
-
 from service.content.enums import EntryKind, EntryStatus
 from service.content.models import Entry
+from service.delivery.ledger import Ledger
 from service.notices.enums import NoticeStatus
 from service.notices.models import StaffNotice
 from service.staff.models import StaffUser
 
 NOTIFIED_KINDS = (EntryKind.EVENT, EntryKind.CALL)
+NOTICES = Ledger(
+    StaffNotice,
+    queued=NoticeStatus.QUEUED,
+    sending=NoticeStatus.SENDING,
+    accepted=NoticeStatus.ACCEPTED,
+    failed=NoticeStatus.FAILED,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,9 @@ async def recipients_for(kind: EntryKind) -> list[StaffUser]:
     return [member for member in staff if kind.value in (member.notify_on or [])]
 
 
-async def plan_notices(entry_id: int, *, max_age: timedelta | None = None) -> Plan:
+async def plan_notices(
+    entry_id: int, *, published_by_id: int | None = None, max_age: timedelta | None = None
+) -> Plan:
     """Write a queued notice for each opted-in staff member who has none for this entry.
 
     A notice is news: a publication older than `max_age` (backdated imports, the demo
@@ -53,65 +59,22 @@ async def plan_notices(entry_id: int, *, max_age: timedelta | None = None) -> Pl
     recipients = await recipients_for(entry.kind)
     rows = await StaffNotice.filter(entry_id=entry_id).values("staff_id")
     have = {int(row["staff_id"]) for row in rows}
-    new = [StaffNotice(entry_id=entry_id, staff_id=m.id) for m in recipients if m.id not in have]
+    new = [
+        StaffNotice(entry_id=entry_id, staff_id=m.id, published_by_id=published_by_id)
+        for m in recipients
+        if m.id not in have
+    ]
     if new:
         # The unique (entry, staff) pair makes a concurrent planner's rows win harmlessly.
         await StaffNotice.bulk_create(new, ignore_conflicts=True)
     return Plan(len(new))
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(status=NoticeStatus.QUEUED) | Q(status=NoticeStatus.SENDING, lease_until__lt=now)
-
-
 async def claimable(entry_id: int, now: datetime | None = None) -> list[StaffNotice]:
+    """This entry's notices nobody holds, with their recipients, for the delivery engine."""
     moment = now or datetime.now(UTC)
     return (
-        await StaffNotice.filter(_claimable(moment), entry_id=entry_id)
+        await StaffNotice.filter(NOTICES.claimable(moment), entry_id=entry_id)
         .order_by("id")
         .prefetch_related("staff")
     )
-
-
-async def claim(notice_id: int, lease: timedelta, now: datetime | None = None) -> bool:
-    """Take the notice for one send attempt; False if another worker holds it or it is done."""
-    moment = now or datetime.now(UTC)
-    taken = await StaffNotice.filter(_claimable(moment), id=notice_id).update(
-        status=NoticeStatus.SENDING,
-        lease_until=moment + lease,
-        attempts=F("attempts") + 1,
-    )
-    return taken == 1
-
-
-async def mark_accepted(notice_id: int) -> None:
-    await StaffNotice.filter(id=notice_id).update(
-        status=NoticeStatus.ACCEPTED,
-        accepted_at=datetime.now(UTC),
-        lease_until=None,
-        last_error=None,
-    )
-
-
-async def mark_failed(notice_id: int, reason: str) -> None:
-    """Refused for good (a 5xx): recorded with the reason and never tried again."""
-    await StaffNotice.filter(id=notice_id).update(
-        status=NoticeStatus.FAILED, lease_until=None, last_error=reason[:2000]
-    )
-
-
-async def release(notice_id: int, reason: str) -> None:
-    """A temporary failure: back in the queue for a later attempt."""
-    await StaffNotice.filter(id=notice_id, status=NoticeStatus.SENDING).update(
-        status=NoticeStatus.QUEUED, lease_until=None, last_error=reason[:2000]
-    )
-
-
-async def stalled_entry_ids(now: datetime | None = None, *, grace: timedelta) -> list[int]:
-    """Entries with notices nobody is sending: queued a while ago, or with a lapsed lease."""
-    moment = now or datetime.now(UTC)
-    rows = await StaffNotice.filter(
-        Q(status=NoticeStatus.QUEUED, created_at__lt=moment - grace)
-        | Q(status=NoticeStatus.SENDING, lease_until__lt=moment)
-    ).values("entry_id")
-    return sorted({int(row["entry_id"]) for row in rows})

@@ -19,6 +19,7 @@ from service.queue import LazyQueue
 from service.redis import redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
+from service.web.digests import digest_page
 from service.web.health import healthz, readyz
 
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/digests/{digest_id:int}/{variant}", digest_page),
             # Dev mode only: 404 unless DEBUG is on and `buletin dev` started a mail sink.
             Route("/dev/mail", mail_list),
             Route("/dev/mail/{number:int}", mail_show),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from service.outbox.events import ENTRY_PUBLISHED
+from service.outbox.events import DIGEST_PLANNED, DIGEST_TEST_REQUESTED, ENTRY_PUBLISHED
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
+from workers.digests import send_test_digest, start_digest
 from workers.notices import send_staff_notices
 
 log = logging.getLogger("buletin.workers.outbox")
@@ -26,5 +27,11 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
         await send_staff_notices(ctx, int(event.payload["entry_id"]), event.payload.get("actor_id"))
         return "notices"
-    # Feeds and digests subscribe here in later issues; other events need no work yet.
+    if event.topic == DIGEST_TEST_REQUESTED:
+        await send_test_digest(ctx, event.payload)
+        return "test digest"
+    if event.topic == DIGEST_PLANNED:
+        await start_digest(ctx, int(event.payload["digest_id"]))
+        return "digest"
+    # Feeds subscribe here in a later issue; other events need no work yet.
     return "nothing to do"

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import timezone
+from typing import Any, cast
 
 from arq import Worker
 from arq.cron import CronJob, cron
@@ -20,6 +21,12 @@ from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
 from service.queue import redis_settings
 from service.settings import Settings
+from workers.digests import (
+    resume_digests,
+    send_daily_digest,
+    send_digest_batch,
+    send_weekly_digest,
+)
 from workers.housekeeping import purge_sessions
 from workers.notices import resume_notices
 from workers.outbox import process_outbox_event, relay_outbox
@@ -38,6 +45,15 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
         cron(relay_outbox, second=_every(settings.outbox_relay_seconds), unique=True),
         cron(publish_scheduled, second=_every(settings.schedule_sweep_seconds), unique=True),
         cron(purge_sessions, hour=3, minute=15, second=0, unique=True),
+        # Digests at 08:00 in TIMEZONE: the worker evaluates crons in that zone (build_worker).
+        cron(send_daily_digest, hour=8, minute=0, second=0, unique=True),
+        cron(send_weekly_digest, weekday="mon", hour=8, minute=0, second=0, unique=True),
+        cron(
+            resume_digests,
+            second=_every(settings.digest_resume_seconds, offset=7),
+            unique=True,
+            run_at_startup=True,
+        ),
         cron(
             resume_notices,
             second=_every(settings.notice_resume_seconds, offset=3),
@@ -97,7 +113,7 @@ def build_worker(
     **options: Any,
 ) -> Worker:
     return Worker(
-        functions=[process_outbox_event],
+        functions=[process_outbox_event, send_digest_batch],
         cron_jobs=cron_jobs(settings),
         redis_settings=redis_settings(settings),
         queue_name=settings.queue_name,
@@ -109,5 +125,7 @@ def build_worker(
         health_check_interval=HEALTH_CHECK_SECONDS,
         health_check_key=health_check_key(settings),
         poll_delay=0.2,
+        # arq reads cron hours in this zone (the system's otherwise): 08:00 means Tirana's.
+        timezone=cast("timezone", settings.zone),
         **options,
     )

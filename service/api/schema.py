@@ -16,6 +16,8 @@ from service.api.content.editorial import EditorialQuery
 from service.api.content.mutations import ContentMutation
 from service.api.content.queries import ContentQuery
 from service.api.content.types import Event, NewsArticle, OpenCall
+from service.api.digests.mutations import DigestMutation
+from service.api.digests.queries import DigestQuery
 from service.api.errors import ErrorCode, error_code
 from service.api.execution import LeafFastPathExecutor
 from service.api.extensions import RequestPolicy
@@ -28,12 +30,12 @@ log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
-class Query(ContentQuery, EditorialQuery, StaffQuery):
+class Query(ContentQuery, EditorialQuery, StaffQuery, DigestQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ContentMutation, StaffMutation):
+class Mutation(ContentMutation, StaffMutation, DigestMutation):
     pass
 
 

@@ -10,6 +10,8 @@ ENTRY_PUBLISHED = "entry.published"
 ENTRY_UNPUBLISHED = "entry.unpublished"
 ENTRY_UPDATED = "entry.updated"
 ENTRY_ARCHIVED = "entry.archived"
+DIGEST_PLANNED = "digest.planned"
+DIGEST_TEST_REQUESTED = "digest.test_requested"
 
 
 async def emit(topic: str, **payload: Any) -> OutboxEvent:

@@ -10,6 +10,7 @@ again: a duplicate is only possible for a message the server accepted in that in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -17,6 +18,8 @@ from typing import Any
 
 from tortoise.expressions import F, Q
 from tortoise.models import Model
+
+from service.content.sql import statement
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,10 @@ class Ledger:
     accepted: Enum
     failed: Enum
     skipped: Enum | None = None  # a row decided not to be sent (no mail for this recipient)
+
+    @property
+    def _table(self) -> str:
+        return str(self.model._meta.db_table)
 
     def claimable(self, now: datetime) -> Q:
         return Q(status=self.queued) | Q(status=self.sending, lease_until__lt=now)
@@ -48,9 +55,35 @@ class Ledger:
         )
         return taken == 1
 
+    async def claim_many(
+        self, row_ids: Sequence[int], lease: timedelta, now: datetime | None = None
+    ) -> set[int]:
+        """Take several rows in one statement; the ids of those this caller got."""
+        if not row_ids:
+            return set()
+        moment = now or datetime.now(UTC)
+        sql = statement()
+        # One UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35): the same compare-and-
+        # set as claim(), without a round trip per row.
+        # execute_query_dict: Tortoise's execute_query drops an UPDATE's returned rows.
+        rows = await sql.connection.execute_query_dict(
+            f"UPDATE {self._table} SET status = {sql.param(self.sending.value)},"
+            f" lease_until = {sql.param(moment + lease)}, attempts = attempts + 1"
+            f" WHERE {sql.is_in('id', row_ids)} AND (status = {sql.param(self.queued.value)}"
+            f" OR (status = {sql.param(self.sending.value)} AND lease_until < {sql.param(moment)}))"
+            " RETURNING id",
+            sql.args,
+        )
+        return {int(row["id"]) for row in rows}
+
     async def mark_accepted(self, row_id: int) -> None:
-        await self._settle(
-            row_id, status=self.accepted, accepted_at=datetime.now(UTC), last_error=None
+        # The one write per message on the hot path: plain SQL, a fifth of the ORM's cost.
+        sql = statement()
+        await sql.rows(
+            f"UPDATE {self._table} SET status = {sql.param(self.accepted.value)},"
+            f" accepted_at = {sql.param(datetime.now(UTC))}, lease_until = NULL,"
+            f" last_error = NULL WHERE id = {sql.param(row_id)}"
+            f" AND status = {sql.param(self.sending.value)}"
         )
 
     async def mark_failed(self, row_id: int, reason: str) -> None:

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO
 
@@ -22,7 +23,18 @@ from tests.audience.digest_audience import many_subscribers
 from tests.factories import days, entry, now
 from tests.smtp import SmtpServer
 from tests.workers.test_digests import relay
-from tests.workers.test_reliability import wait_until
+from tests.workers.test_reliability import wait_until as wait
+
+
+async def wait_until(
+    condition: Callable[[], Awaitable[bool]], seconds: float, *, story: Path
+) -> None:
+    try:
+        await wait(condition, seconds)
+    except AssertionError:
+        tail = (await asyncio.to_thread(story.read_bytes))[-4000:].decode(errors="replace")
+        raise AssertionError(f"timed out waiting; the workers' log ends:\n{tail}") from None
+
 
 SUBSCRIBERS = 2000
 
@@ -80,7 +92,7 @@ async def test_a_worker_killed_mid_digest_leaves_nobody_without_it(
         async def halfway() -> bool:
             return len(smtp_server.handler.messages) >= SUBSCRIBERS // 2
 
-        await wait_until(halfway, 60)
+        await wait_until(halfway, 60, story=tmp_path / "workers.log")
         first.send_signal(signal.SIGKILL)
         await first.wait()
         killed_at = len(smtp_server.handler.messages)
@@ -96,10 +108,14 @@ async def test_a_worker_killed_mid_digest_leaves_nobody_without_it(
             accepted = Delivery.filter(digest_id=digest.id, status=DeliveryStatus.ACCEPTED)
             return await accepted.count() == SUBSCRIBERS
 
-        await wait_until(all_accepted, 120)
+        await wait_until(all_accepted, 120, story=tmp_path / "workers.log")
     finally:
         second.terminate()
-        await asyncio.wait_for(second.wait(), 20)
+        try:
+            await asyncio.wait_for(second.wait(), 20)
+        except TimeoutError:  # a slow shutdown is not what this test is about
+            second.kill()
+            await second.wait()
         log.close()
         await forget_queue(worker_settings)
 

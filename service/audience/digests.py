@@ -169,9 +169,17 @@ async def plan_digest(
     worker freeze its audience and send it (service/audience/digest_sending.py)."""
     check_staff(actor)
     moment = now or datetime.now(UTC)
-    start, content = await compose(frequency, moment)
     try:
         async with in_transaction():
+            # Two planners at once (the cron and sendDigestNow): the previous digest's row
+            # lock makes the second wait, and then find its period empty.
+            await (
+                Digest.filter(frequency=frequency)
+                .order_by("-period_end")
+                .select_for_update()
+                .first()
+            )
+            start, content = await compose(frequency, moment)
             digest = await Digest.create(
                 frequency=frequency, period_start=start, period_end=moment, content=content
             )
@@ -184,15 +192,15 @@ async def plan_digest(
         ) from exc
 
 
+BILINGUAL = "bilingual"
+
+
 def variant_for(locales: Sequence[str], settings_locales: Sequence[str]) -> str:
     """A subscriber's language variant: their one locale, or "bilingual" for several."""
     chosen = [locale for locale in settings_locales if locale in locales]
     if len(chosen) >= 2:
         return BILINGUAL
     return chosen[0] if chosen else settings_locales[0]
-
-
-BILINGUAL = "bilingual"
 
 
 def variant_locales(variant: str, settings_locales: Sequence[str]) -> tuple[str, ...] | None:

@@ -49,7 +49,7 @@ async def start_worker(settings: Settings, log: IO[bytes]) -> asyncio.subprocess
         "SMTP_URL": str(settings.smtp_url),
         "SECRET_KEY": "test-secret-key",
         "DEBUG": "0",
-        "DIGEST_LEASE_SECONDS": "2",
+        "DIGEST_LEASE_SECONDS": "3",
         "DIGEST_RESUME_SECONDS": "1",
         "DIGEST_BATCH_SIZE": "100",
         "SMTP_BACKOFF_SECONDS": "0.01",

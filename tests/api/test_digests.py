@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import httpx
 from starlette.applications import Starlette
 
@@ -126,3 +129,31 @@ async def test_a_test_digest_goes_to_the_one_address_and_records_nothing(
     assert str(test["To"]) == "me@example.org"
     assert test["Subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
     assert await Digest.all().count() == 0
+
+
+async def test_the_newsletter_desk_operations_run_as_an_editor(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (Path(__file__).parents[2] / "graphql/operations/StaffDigests.graphql").read_text()
+    headers = await editor_headers()
+    await entry("Lajm", published_at=now() - days(1))
+
+    async def run(operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = await client.post(
+            "/graphql",
+            json={"query": document, "operationName": operation, "variables": variables},
+            headers=headers,
+        )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, (operation, body)
+        data: dict[str, Any] = body["data"]
+        return data
+
+    preview = await run("StaffPreviewDigest", {"frequency": "WEEKLY", "locales": ["sq"]})
+    assert "Lajm" in preview["previewDigest"]["text"]
+    sent = await run("StaffSendDigestNow", {"frequency": "WEEKLY"})
+    assert sent["sendDigestNow"]["errors"] == []
+    desk = await run("StaffDigests", {})
+    assert [e["node"]["id"] for e in desk["digests"]["edges"]] == [
+        sent["sendDigestNow"]["digest"]["id"]
+    ]

@@ -31,6 +31,7 @@ from service.settings import Settings, get_settings
 from service.staff.throttle import LoginThrottle
 from service.web.devhome import dev_home
 from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
+from service.web.digests import digest_page
 from service.web.feeds import feed_routes
 from service.web.health import healthz, readyz
 from service.web.subscription import (
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None =
             Route("/subscription/confirm", confirm_page, methods=["GET"]),
             Route("/subscription/preferences", preferences_page, methods=["GET", "POST"]),
             Route("/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),
+            Route("/digests/{digest_id:int}/{variant}", digest_page),
             # Dev mode only: 404 unless DEBUG is on and `buletin dev` started a mail sink.
             Route("/dev/mail", mail_list),
             Route("/dev/mail/{number:int}", mail_show),

@@ -205,6 +205,32 @@ def cmd_setpassword(args: argparse.Namespace) -> None:
         sys.exit(f"buletin setpassword: the database refused ({exc}); has `buletin migrate` run?")
 
 
+def cmd_suppress(args: argparse.Namespace) -> None:
+    from service.audience.suppression import import_suppressions
+    from service.db import orm
+    from service.staff.actors import SYSTEM
+
+    settings = get_settings()
+    try:
+        with open(args.file, encoding="utf-8") as listing:
+            lines = listing.readlines()
+    except OSError as exc:
+        sys.exit(f"buletin suppress: cannot read {args.file}: {exc.strerror}")
+
+    async def run() -> None:
+        async with orm(settings):
+            # The operator at the command line acts as SYSTEM, as for createstaff.
+            report = await import_suppressions(lines, reason=args.reason, actor=SYSTEM)
+        print(
+            f"suppressed {report.suppressed}, already suppressed {report.already}, "
+            f"not subscribed {report.unknown}, not an address {len(report.invalid)}"
+        )
+        for line in report.invalid[:20]:
+            print(f"  not an address: {line}")
+
+    asyncio.run(run())
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from service.api.schema import build_schema
 
@@ -288,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setpassword.add_argument("--email", required=True)
     setpassword.set_defaults(func=cmd_setpassword)
+    suppress = sub.add_parser(
+        "suppress", help="never send digests to the addresses in a file (one a line)"
+    )
+    suppress.add_argument("--file", required=True, help="addresses, one a line; # comments")
+    suppress.add_argument("--reason", default="imported", help="kept with each subscriber")
+    suppress.set_defaults(func=cmd_suppress)
 
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema

@@ -121,6 +121,12 @@ class Settings(BaseSettings):
     # Calendars and "upcoming"/"open" change with the clock: re-rendered this often.
     calendar_refresh_minutes: int = Field(default=10, ge=1, le=60)
 
+    # Digests: how long a worker may hold a claimed delivery before another takes it over,
+    # how many deliveries one batch job sends, and how often lapsed ones are resumed.
+    digest_lease_seconds: int = Field(default=120, ge=1)
+    digest_batch_size: int = Field(default=500, ge=1)
+    digest_resume_seconds: int = Field(default=30, ge=1, le=60)
+
     # Staff sign-in. A session from `login` lasts this long; API tokens last until revoked.
     session_ttl_hours: int = Field(default=14 * 24, ge=1)
     # Failed sign-ins allowed per account from one client address, and per client address

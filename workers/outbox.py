@@ -7,12 +7,20 @@ from typing import Any
 
 from arq import Retry
 
+from service.delivery.engine import retry_delay
 from service.notices.schedule import Told, tell_scheduler
-from service.outbox.events import ENTRY_PUBLISHED, ENTRY_SCHEDULE_FAILED, SUBSCRIPTION_REQUESTED
+from service.outbox.events import (
+    DIGEST_PLANNED,
+    DIGEST_TEST_REQUESTED,
+    ENTRY_PUBLISHED,
+    ENTRY_SCHEDULE_FAILED,
+    SUBSCRIPTION_REQUESTED,
+)
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
+from workers.digests import send_test_digest, start_digest
 from workers.feeds import FEED_TOPICS, refresh_entry_feeds
-from workers.notices import retry_delay, send_staff_notices
+from workers.notices import send_staff_notices
 from workers.subscriptions import send_subscription_confirmation
 
 log = logging.getLogger("buletin.workers.outbox")
@@ -34,7 +42,7 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
         except Exception:  # a feed must not hold up the notices; the hourly cron re-renders
             log.exception("feeds.refresh_failed event=%s", event.id)
     if event.topic == ENTRY_PUBLISHED and event.payload.get("first"):
-        await send_staff_notices(ctx, int(event.payload["entry_id"]))
+        await send_staff_notices(ctx, int(event.payload["entry_id"]), event.payload.get("actor_id"))
         return "notices"
     if event.topic == ENTRY_SCHEDULE_FAILED:
         payload = event.payload
@@ -54,4 +62,10 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
             ctx, int(payload["subscriber_id"]), int(payload["request"])
         )
         return "confirmation"
+    if event.topic == DIGEST_TEST_REQUESTED:
+        await send_test_digest(ctx, event.payload)
+        return "test digest"
+    if event.topic == DIGEST_PLANNED:
+        await start_digest(ctx, int(event.payload["digest_id"]))
+        return "digest"
     return "feeds" if event.topic in FEED_TOPICS else "nothing to do"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from datetime import timezone
+from typing import Any, cast
 
 from arq import Worker
 from arq.cron import CronJob, cron
@@ -15,12 +16,19 @@ from arq.worker import async_check_health
 from tortoise import Tortoise
 
 from service.db import tortoise_config
+from service.delivery.engine import Courier
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
 from service.notices.schedule import MailKit
 from service.queue import queue_pool, redis_settings
 from service.settings import Settings
+from workers.digests import (
+    resume_digests,
+    send_daily_digest,
+    send_digest_batch,
+    send_weekly_digest,
+)
 from workers.feeds import refresh_all_feeds, refresh_calendar_feeds
 from workers.housekeeping import purge_sessions
 from workers.notices import resume_notices
@@ -49,6 +57,15 @@ def cron_jobs(settings: Settings) -> list[CronJob]:
             unique=True,
         ),
         cron(refresh_all_feeds, minute=37, second=40, unique=True),
+        # Digests at 08:00 in TIMEZONE: the worker evaluates crons in that zone (build_worker).
+        cron(send_daily_digest, hour=8, minute=0, second=0, unique=True),
+        cron(send_weekly_digest, weekday="mon", hour=8, minute=0, second=0, unique=True),
+        cron(
+            resume_digests,
+            second=_every(settings.digest_resume_seconds, offset=7),
+            unique=True,
+            run_at_startup=True,
+        ),
         cron(
             resume_notices,
             second=_every(settings.notice_resume_seconds, offset=3),
@@ -72,6 +89,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["renderer"] = Renderer.from_settings(settings)
     ctx["builder"] = MessageBuilder.from_settings(settings)
     ctx["mail_kit"] = MailKit(ctx["renderer"], ctx["builder"], ctx["mail"], settings)
+    # One courier per process: its slots bound the sends in flight (docs/architecture.md §1).
+    ctx["courier"] = Courier(
+        ctx["mail"], ctx["renderer"], ctx["builder"], slots=settings.smtp_pool_size
+    )
     log.info("worker.started queue=%s", settings.queue_name)
 
 
@@ -114,7 +135,7 @@ def build_worker(
     **options: Any,
 ) -> Worker:
     return Worker(
-        functions=[process_outbox_event],
+        functions=[process_outbox_event, send_digest_batch],
         cron_jobs=cron_jobs(settings),
         redis_pool=queue_pool(settings),
         queue_name=settings.queue_name,
@@ -126,5 +147,7 @@ def build_worker(
         health_check_interval=HEALTH_CHECK_SECONDS,
         health_check_key=health_check_key(settings),
         poll_delay=0.2,
+        # arq reads cron hours in this zone (the system's otherwise): 08:00 means Tirana's.
+        timezone=cast("timezone", settings.zone),
         **options,
     )

@@ -8,8 +8,8 @@ from arq import Retry
 
 from service.audience.confirmation import ConfirmationResult, send_confirmation
 from service.audience.subscriptions import purge_stale_sign_ups
+from service.delivery.engine import retry_delay
 from service.staff.actors import System
-from workers.notices import retry_delay
 
 PURGE_ACTOR = System("cron.purge_pending")
 BUSY_MAX_DEFER_SECONDS = 30

@@ -19,6 +19,8 @@ from service.api.content.editorial import EditorialQuery
 from service.api.content.mutations import ContentMutation
 from service.api.content.queries import ContentQuery
 from service.api.content.types import Event, NewsArticle, OpenCall
+from service.api.digests.mutations import DigestMutation
+from service.api.digests.queries import DigestQuery
 from service.api.errors import ErrorCode, error_code
 from service.api.execution import executor_class, graphql_core_schema
 from service.api.extensions import PolicyConfig, RequestPolicy, all_rules
@@ -32,12 +34,12 @@ log = logging.getLogger("buletin.api")
 
 
 @strawberry.type
-class Query(ContentQuery, EditorialQuery, StaffQuery, FeedQuery, AudienceQuery):
+class Query(ContentQuery, EditorialQuery, StaffQuery, FeedQuery, AudienceQuery, DigestQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ContentMutation, StaffMutation, AudienceMutation):
+class Mutation(ContentMutation, StaffMutation, AudienceMutation, DigestMutation):
     pass
 
 

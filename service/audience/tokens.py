@@ -26,7 +26,7 @@ class Purpose(str, Enum):
     UNSUBSCRIBE = "unsubscribe"
 
 
-# The route of DESIGN's HTTP table each purpose's link opens.
+# The route (docs/architecture.md §4) each purpose's link opens.
 ROUTES = {
     Purpose.CONFIRM: "/subscription/confirm",
     Purpose.PREFERENCES: "/subscription/preferences",

@@ -59,8 +59,14 @@ async def _publish_locked(entry: Entry, actor: Actor, moment: datetime) -> None:
     if (staff := staff_of(actor)) is not None:
         entry.updated_by = staff
     await entry.save()
-    # One event per publication; the notice worker sends notices only when `first` is true.
-    await emit(ENTRY_PUBLISHED, entry_id=entry.id, first=first)
+    # One event per publication; the notice worker sends notices only when `first` is true,
+    # naming who published (None: the scheduler) without reading the audit log back.
+    await emit(
+        ENTRY_PUBLISHED,
+        entry_id=entry.id,
+        first=first,
+        actor_id=staff.id if (staff := staff_of(actor)) is not None else None,
+    )
     await record(actor, "entry.published", entry_id=entry.id, details={"first": first})
     await bump_content_version()
 

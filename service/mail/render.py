@@ -150,6 +150,15 @@ class Renderer:
         html = self._inliner.inline(env.get_template(f"{template}.html").render(values))
         return Rendered(subject, text, html, locale, slot_names)
 
+    def macros(self, template: str, locale: str, context: Mapping[str, Any]) -> Any:
+        """A template's macros, translated for `locale`, to render parts of a message.
+
+        For messages made of parts in several languages (a bilingual digest): each part
+        comes from the macros of its own locale, and the whole is rendered once with them.
+        """
+        values: dict[str, Any] = {"site_name": DEFAULT_SITE_NAME, **context, "locale": locale}
+        return self.environment(locale).get_template(template).make_module(values)
+
 
 def _render_block(template: jinja2.Template, name: str, values: dict[str, Any]) -> str:
     block = template.blocks.get(name)

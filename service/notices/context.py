@@ -1,7 +1,7 @@
 """What a staff notice says, per language, from the entry as it is now.
 
-Kept apart from the job (workers/notices.py) so that whoever sends notices, now the
-notices job and later a shared delivery engine, builds the same context.
+The delivery engine's staff-notice mailing (service/notices/sending.py) renders it once
+per language.
 """
 
 from __future__ import annotations
@@ -12,27 +12,14 @@ from typing import Any
 from babel import Locale
 from babel.dates import get_timezone_location
 
-from service.audit.models import AuditEvent
 from service.content import queries
 from service.content.enums import EntryStatus
 from service.content.locales import pick, sorted_locales
 from service.content.preview import make_preview_token
 from service.settings import Settings
-from service.staff.models import StaffUser
 
 # A notice may be read days later: its preview link outlives the usual preview token.
 PREVIEW_LINK_LIFETIME = timedelta(days=7)
-
-
-async def publisher(entry_id: int) -> StaffUser | None:
-    """Who first published the entry (None when the scheduler or a script did)."""
-    event = (
-        await AuditEvent.filter(entry_id=entry_id, action="entry.published")
-        .order_by("id")
-        .select_related("actor")
-        .first()
-    )
-    return event.actor if event is not None else None
 
 
 def language_name(locale: str, in_locale: str) -> str:
@@ -43,10 +30,14 @@ def language_name(locale: str, in_locale: str) -> str:
         return locale
 
 
-async def notice_contexts(entry_id: int, settings: Settings) -> dict[str, dict[str, Any]] | None:
+async def notice_contexts(
+    entry_id: int, settings: Settings, published_by: str | None
+) -> dict[str, dict[str, Any]] | None:
     """The template's context for each configured locale; None when the entry is gone.
 
-    Every key is always present (None when unknown): the templates are strict.
+    `published_by` is the publisher's name, from the outbox event that announced the
+    publication (None when the scheduler or a script published). Every key is always
+    present (None when unknown): the templates are strict.
     """
     row = await queries.find_by_id(entry_id, statuses=tuple(EntryStatus))
     if row is None:
@@ -54,7 +45,6 @@ async def notice_contexts(entry_id: int, settings: Settings) -> dict[str, dict[s
     translations = {
         tr.locale: tr for tr in (await queries.translations_by_entry([entry_id]))[entry_id]
     }
-    published_by = await publisher(entry_id)
     preview = make_preview_token(entry_id, settings, ttl=PREVIEW_LINK_LIFETIME)
 
     def entry_url(locale: str, slug: str) -> str:
@@ -95,6 +85,6 @@ async def notice_contexts(entry_id: int, settings: Settings) -> dict[str, dict[s
             "opens_at": row.opens_at,
             "deadline": row.deadline,
             "apply_url": row.apply_url,
-            "published_by": published_by.name if published_by is not None else None,
+            "published_by": published_by,
         }
     return contexts

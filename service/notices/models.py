@@ -23,6 +23,10 @@ class StaffNotice(Model):
     staff: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
         "buletin.StaffUser", related_name=False, on_delete=fields.CASCADE
     )
+    # Who published the entry (from the outbox event), so a resumed send says it too.
+    published_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "buletin.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     status = fields.CharEnumField(NoticeStatus, max_length=16, default=NoticeStatus.QUEUED)
     attempts = fields.IntField(default=0)
     # A claim expires: a worker that died mid-send leaves it for another to take.

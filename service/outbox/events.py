@@ -15,6 +15,9 @@ ENTRY_SCHEDULE_FAILED = "entry.schedule_failed"
 # A sign-up asked for a confirmation mail: payload subscriber_id and request (its number).
 SUBSCRIPTION_REQUESTED = "subscription.requested"
 
+DIGEST_PLANNED = "digest.planned"
+DIGEST_TEST_REQUESTED = "digest.test_requested"
+
 
 async def emit(topic: str, **payload: Any) -> OutboxEvent:
     """Call inside the change's transaction: the event exists exactly when the change does."""

@@ -259,6 +259,17 @@ CASES = [
         min_role=StaffRole.EDITOR,
     ),
     Case(
+        "sendDigestNow",
+        "mutation { sendDigestNow(frequency: WEEKLY) { digest { id status } errors { code } } }",
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
+        "sendTestDigest",
+        """mutation { sendTestDigest(frequency: DAILY, locales: ["sq", "en"],
+             email: "proof@example.org") { errors { code } } }""",
+        min_role=StaffRole.EDITOR,
+    ),
+    Case(
         "createPreviewToken",
         "mutation($id: ID!) { createPreviewToken(id: $id) { token errors { code } } }",
         lambda w: {"id": str(w.draft_id)},

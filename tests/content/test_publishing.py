@@ -28,7 +28,7 @@ async def test_publishing_writes_exactly_one_outbox_event(db: None) -> None:
 
     events = await OutboxEvent.all()
     assert [(e.topic, e.payload) for e in events] == [
-        ("entry.published", {"entry_id": draft.id, "first": True})
+        ("entry.published", {"entry_id": draft.id, "first": True, "actor_id": None})
     ]
     stored = await Entry.get(id=draft.id)
     assert stored.status is EntryStatus.PUBLISHED

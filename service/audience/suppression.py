@@ -1,0 +1,79 @@
+"""The suppression list: addresses that must never get a digest again.
+
+A hard bounce ("550 no such user" to RCPT) or an imported list suppresses an address. A
+suppressed subscriber keeps their row (so a new sign-up of the same address is seen
+for what it is) but is never planned into a digest again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from service.audience.enums import SubscriberStatus
+from service.audience.models import Subscriber
+from service.staff.actors import Actor, checked
+from service.staff.enums import StaffRole
+from service.staff.models import StaffUser
+from service.staff.roles import require_role
+
+log = logging.getLogger("buletin.audience")
+
+
+async def suppress_subscriber(subscriber_id: int, reason: str, *, actor: Actor) -> bool:
+    """Suppress one subscriber (a hard bounce: SYSTEM). True if changed."""
+    if isinstance(member := checked(actor), StaffUser):
+        require_role(member, StaffRole.ADMIN)
+    changed = (
+        await Subscriber.filter(id=subscriber_id)
+        .exclude(status=SubscriberStatus.SUPPRESSED)
+        .update(status=SubscriberStatus.SUPPRESSED, suppressed_reason=reason[:255])
+    )
+    if changed:
+        log.info("audience.suppressed subscriber=%s reason=%r", subscriber_id, reason[:255])
+    return bool(changed)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    suppressed: int  # subscribers found and suppressed now
+    already: int  # found, suppressed before
+    unknown: int  # no subscriber with that address
+    invalid: list[str]  # lines that are no address at all
+
+
+def _addresses(lines: Iterable[str]) -> tuple[list[str], list[str]]:
+    good, bad = [], []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "@" in line and " " not in line and len(line) <= 254:
+            good.append(line.lower())
+        else:
+            bad.append(line)
+    return good, bad
+
+
+async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor) -> ImportReport:
+    """Suppress every subscriber whose address is listed, one address per line."""
+    if isinstance(member := checked(actor), StaffUser):
+        require_role(member, StaffRole.ADMIN)
+    addresses, invalid = _addresses(lines)
+    suppressed = already = found = 0
+    for start in range(0, len(addresses), 500):
+        chunk = addresses[start : start + 500]
+        rows = await Subscriber.filter(email__in=chunk).values_list("id", "status")
+        found += len(rows)
+        ids = [int(sid) for sid, status in rows if status != SubscriberStatus.SUPPRESSED]
+        already += len(rows) - len(ids)
+        if ids:
+            suppressed += await Subscriber.filter(id__in=ids).update(
+                status=SubscriberStatus.SUPPRESSED,
+                suppressed_reason=reason[:255],
+                updated_at=datetime.now(UTC),
+            )
+    log.info("audience.suppressions_imported suppressed=%s already=%s", suppressed, already)
+    return ImportReport(suppressed, already, len(set(addresses)) - found, invalid)

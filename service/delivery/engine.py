@@ -1,0 +1,182 @@
+"""Sending a mailing's ledger rows: claim, render once per variant, build, send, settle.
+
+A `Mailing` says what one kind of mail is (staff notice, digest): which variant a row
+gets, how a variant renders, how a row's message is built, and what a refusal means.
+The `Courier` does the rest the same way for every kind, through one `Sender` (the SMTP
+pool). It lets at most `slots` sends be in flight at once in the whole process, each
+holding its slot from the claim until the outcome is written: so when the process dies,
+at most `slots` messages can have been accepted and not recorded (docs/architecture.md §1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import islice
+from typing import Protocol, TypeVar
+
+from service.delivery.ledger import Ledger
+from service.mail.message import MessageBuilder, OutgoingMessage
+from service.mail.render import Rendered, Renderer
+from service.mail.smtp import Sender, SendResult, SendStatus
+
+log = logging.getLogger("buletin.delivery")
+# Rows a lane claims in one statement and then sends one after the other: a claim per
+# message would cost as much as the message's own write; a few keep the lease far away.
+CLAIM_GROUP = 8
+
+Row = TypeVar("Row", contravariant=True)
+R = TypeVar("R")
+
+
+@dataclass
+class Tally:
+    accepted: int = 0
+    failed: int = 0
+    deferred: int = 0  # released for a later try (4xx, a lost connection)
+    skipped: int = 0  # nothing to send this row, or another worker had it
+
+    def add(self, other: Tally) -> None:
+        self.accepted += other.accepted
+        self.failed += other.failed
+        self.deferred += other.deferred
+        self.skipped += other.skipped
+
+
+class Mailing(Protocol[Row]):
+    """What one kind of mail is; the Courier asks it and does the sending."""
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claim holds before another worker may take the row over."""
+        ...
+
+    @property
+    def max_attempts(self) -> int:
+        """After this many a temporary failure is final, so nothing loops forever."""
+        ...
+
+    def variant_of(self, row: Row) -> Hashable:
+        """The variant this row gets, or a `Skip` when it gets no mail."""
+        ...
+
+    def render(self, variant: Hashable) -> Rendered: ...
+
+    def message(self, row: Row, rendered: Rendered) -> OutgoingMessage: ...
+
+    async def refused(self, row: Row, result: SendResult) -> None:
+        """A permanent refusal was recorded; e.g. a hard bounce suppresses the address."""
+        ...
+
+    async def gave_up(self, row: Row, cause: str) -> None:
+        """The row failed for good (recorded already): make it visible where it matters."""
+        ...
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row that gets no mail, and why (the subscriber left meanwhile, nothing matched)."""
+
+    reason: str
+
+
+class Courier:
+    """One per process: the mail kit (renderer, builder, sender) and `slots` sends at a time."""
+
+    def __init__(
+        self, sender: Sender, renderer: Renderer, builder: MessageBuilder, *, slots: int
+    ) -> None:
+        self.sender = sender
+        self.renderer = renderer
+        self.builder = builder
+        self.slots = slots
+        self._slots = asyncio.Semaphore(slots)
+
+    async def deliver(self, mailing: Mailing[R], rows: Iterable[R]) -> Tally:
+        """Send every row nobody else holds; each is settled right after its send."""
+        tally = Tally()
+        variants: dict[Hashable, Rendered] = {}
+        pending = iter(list(rows))
+        lanes = [self._lane(mailing, pending, variants, tally) for _ in range(self.slots)]
+        await asyncio.gather(*lanes)
+        return tally
+
+    async def _lane(
+        self,
+        mailing: Mailing[R],
+        pending: Iterator[R],
+        variants: dict[Hashable, Rendered],
+        tally: Tally,
+    ) -> None:
+        while True:
+            # A slot first, then the claim: a claimed row never waits for a slot while its
+            # lease runs out (another worker would take it over and send it too).
+            async with self._slots:
+                group = list(islice(pending, CLAIM_GROUP))  # lanes share the iterator
+                if not group:
+                    return
+                claimed = await mailing.ledger.claim_many([_id(r) for r in group], mailing.lease)
+                # Not claimed: another worker has it, or it was settled meanwhile.
+                tally.skipped += len(group) - len(claimed)
+                for row in group:
+                    if _id(row) in claimed:
+                        await self._one(mailing, row, variants, tally)
+
+    async def _one(
+        self, mailing: Mailing[R], row: R, variants: dict[Hashable, Rendered], tally: Tally
+    ) -> None:
+        """One claimed row: render (once per variant), build, send, settle."""
+        ledger = mailing.ledger
+        row_id, attempts = _id(row), int(getattr(row, "attempts"))  # noqa: B009
+        variant = mailing.variant_of(row)
+        if isinstance(variant, Skip):
+            await ledger.mark_skipped(row_id, variant.reason)
+            tally.skipped += 1
+            return
+        rendered = variants.get(variant)
+        if rendered is None:
+            try:
+                # Rendered (and CSS-inlined) once per variant; only slots differ per row.
+                rendered = variants[variant] = mailing.render(variant)
+            except Exception as exc:  # a broken template or value: no retry will mend it
+                await self._give_up(mailing, row, f"not renderable: {exc!r}", tally)
+                return
+        try:
+            message = mailing.message(row, rendered)
+        except ValueError as exc:  # an address or a name no server would take: permanent
+            await self._give_up(mailing, row, f"not sendable: {exc}", tally)
+            return
+        # If this raises, the outcome is unknown: the claim lapses and the row goes again.
+        result = await self.sender.send(message)
+        if result.status is SendStatus.ACCEPTED:
+            await ledger.mark_accepted(row_id)
+            tally.accepted += 1
+        elif result.status is SendStatus.PERMANENT or attempts + 1 >= mailing.max_attempts:
+            await self._give_up(mailing, row, result.detail, tally)
+            if result.status is SendStatus.PERMANENT:
+                await mailing.refused(row, result)
+        else:
+            await ledger.release(row_id, result.detail)
+            tally.deferred += 1
+
+    async def _give_up(self, mailing: Mailing[R], row: R, cause: str, tally: Tally) -> None:
+        await mailing.ledger.mark_failed(_id(row), cause)
+        tally.failed += 1
+        await mailing.gave_up(row, cause)
+
+
+def _id(row: object) -> int:
+    # Every ledger row has an id and attempts (see Ledger); the ORM types them loosely.
+    return int(getattr(row, "id"))  # noqa: B009
+
+
+def retry_delay(job_try: int) -> int:
+    """Seconds before a job with temporary failures runs again: 10 s, 20 s, … 10 min."""
+    delay: int = min(10 * 2 ** max(job_try - 1, 0), 600)
+    return delay

@@ -1,0 +1,159 @@
+"""The digest tools over GraphQL: preview, send now, a test send, the list with counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from service.audience.models import Digest
+from service.outbox.models import OutboxEvent
+from service.settings import Settings
+from service.staff.enums import StaffRole
+from tests.audience.digest_audience import subscriber
+from tests.factories import bearer, days, entry, gql, now, staff, token_for
+from tests.smtp import SmtpServer
+from tests.workers.conftest import run_worker
+from tests.workers.test_digests import relay, send_weekly
+
+PREVIEW = """query($locales: [String!]!) {
+  previewDigest(frequency: WEEKLY, locales: $locales) { subject html text } }"""
+SEND_NOW = """mutation($frequency: DigestFrequency!) {
+  sendDigestNow(frequency: $frequency) { digest { id status } errors { field code message } } }"""
+SEND_TEST = """mutation($locales: [String!]!, $email: String!) {
+  sendTestDigest(frequency: WEEKLY, locales: $locales, email: $email) {
+    errors { field code } } }"""
+DIGESTS = """query($after: String) { digests(first: 1, after: $after) {
+  edges { cursor node { id frequency status recipients
+    counts { queued sending accepted failed skipped } } }
+  pageInfo { hasNextPage endCursor } } }"""
+
+
+async def editor_headers() -> dict[str, str]:
+    return bearer(await token_for(await staff(StaffRole.EDITOR)))
+
+
+async def test_an_editor_previews_the_next_digest_in_both_languages(
+    client: httpx.AsyncClient,
+) -> None:
+    await entry("Lajm i ri", en="Fresh news", published_at=now() - days(1))
+    body = await gql(client, PREVIEW, {"locales": ["en", "sq"]}, headers=await editor_headers())
+    preview = body["data"]["previewDigest"]
+    assert preview["subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
+    assert "Fresh news" in preview["text"]
+    assert "Lajm i ri" in preview["html"]
+
+    refused = await gql(client, PREVIEW, {"locales": ["de"]}, headers=await editor_headers())
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    author = bearer(await token_for(await staff(StaffRole.AUTHOR)))
+    forbidden = await gql(client, PREVIEW, {"locales": ["sq"]}, headers=author)
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_send_now_with_nothing_new_answers_nothing_to_send(
+    client: httpx.AsyncClient,
+) -> None:
+    await entry("Lajm i vjetër", published_at=now() - days(30))
+    body = await gql(client, SEND_NOW, {"frequency": "WEEKLY"}, headers=await editor_headers())
+    payload = body["data"]["sendDigestNow"]
+    assert payload["digest"] is None
+    assert [e["code"] for e in payload["errors"]] == ["NOTHING_TO_SEND"]
+    assert await Digest.all().count() == 0
+
+
+async def test_send_now_sends_and_the_list_counts_the_deliveries(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+) -> None:
+    headers = await editor_headers()
+    await entry("Lajm", published_at=now() - days(1))
+    await subscriber("one@example.org")
+    await subscriber("two@example.org", kinds=["event"])  # nothing new for her
+    body = await gql(client, SEND_NOW, {"frequency": "WEEKLY"}, headers=headers)
+    digest = body["data"]["sendDigestNow"]["digest"]
+    assert digest["status"] == "PLANNING"
+    await app.state.relay.wait()
+    await run_worker(worker_settings)
+    assert [str(m["To"]) for m in smtp_server.parsed()] == ["one@example.org"]
+
+    await entry("Lajm tjetër")
+    await send_weekly(worker_settings)
+    first_page = (await gql(client, DIGESTS, headers=headers))["data"]["digests"]
+    [newest] = first_page["edges"]
+    assert newest["node"]["status"] == "SENT"
+    assert first_page["pageInfo"]["hasNextPage"] is True
+    after = first_page["pageInfo"]["endCursor"]
+    second_page = (await gql(client, DIGESTS, {"after": after}, headers=headers))["data"]
+    [older] = second_page["digests"]["edges"]
+    assert older["node"]["id"] == digest["id"]
+    assert older["node"]["frequency"] == "WEEKLY"
+    assert older["node"]["recipients"] == 1
+    assert older["node"]["counts"] == {
+        "queued": 0, "sending": 0, "accepted": 1, "failed": 0, "skipped": 1,
+    }  # fmt: skip
+
+
+async def test_a_test_digest_goes_to_the_one_address_and_records_nothing(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+) -> None:
+    headers = await editor_headers()
+    await entry("Lajm", en="News", published_at=now() - days(1))
+    await subscriber("reader@example.org")
+    bad = await gql(
+        client, SEND_TEST, {"locales": ["sq"], "email": "not an address"}, headers=headers
+    )
+    assert [e["code"] for e in bad["data"]["sendTestDigest"]["errors"]] == ["INVALID"]
+    unknown = await gql(
+        client, SEND_TEST, {"locales": ["xx"], "email": "me@example.org"}, headers=headers
+    )
+    assert [e["code"] for e in unknown["data"]["sendTestDigest"]["errors"]] == [
+        "UNSUPPORTED_LOCALE"
+    ]
+    assert await OutboxEvent.filter(topic="digest.test_requested").count() == 0
+
+    body = await gql(
+        client, SEND_TEST, {"locales": ["sq", "en"], "email": "me@example.org"}, headers=headers
+    )
+    assert body["data"]["sendTestDigest"]["errors"] == []
+    await app.state.relay.wait()
+    await relay(worker_settings)
+    await run_worker(worker_settings)
+    [test] = smtp_server.parsed()
+    assert str(test["To"]) == "me@example.org"
+    assert test["Subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
+    assert await Digest.all().count() == 0
+
+
+async def test_the_newsletter_desk_operations_run_as_an_editor(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (Path(__file__).parents[2] / "graphql/operations/StaffDigests.graphql").read_text()
+    headers = await editor_headers()
+    await entry("Lajm", published_at=now() - days(1))
+
+    async def run(operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = await client.post(
+            "/graphql",
+            json={"query": document, "operationName": operation, "variables": variables},
+            headers=headers,
+        )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, (operation, body)
+        data: dict[str, Any] = body["data"]
+        return data
+
+    preview = await run("StaffPreviewDigest", {"frequency": "WEEKLY", "locales": ["sq"]})
+    assert "Lajm" in preview["previewDigest"]["text"]
+    sent = await run("StaffSendDigestNow", {"frequency": "WEEKLY"})
+    assert sent["sendDigestNow"]["errors"] == []
+    desk = await run("StaffDigests", {})
+    assert [e["node"]["id"] for e in desk["digests"]["edges"]] == [
+        sent["sendDigestNow"]["digest"]["id"]
+    ]

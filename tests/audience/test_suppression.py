@@ -1,0 +1,42 @@
+"""`buletin suppress --file F`: a suppression list imported from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from service.audience.enums import SubscriberStatus
+from service.audience.models import Subscriber
+from service.settings import Settings
+from tests.audience.digest_audience import subscriber
+
+BULETIN = str(Path(sys.executable).with_name("buletin"))
+
+
+async def test_the_listed_addresses_are_suppressed_and_the_rest_untouched(
+    app: Starlette, db: None, settings: Settings, tmp_path: Path
+) -> None:
+    listed = await subscriber("drita@example.org")
+    kept = await subscriber("arben@example.org")
+    listing = tmp_path / "bounces.txt"
+    listing.write_text(
+        "# from the old provider\nDrita@Example.org\nnobody@example.org\nnot an address\n"
+    )
+
+    process = await asyncio.create_subprocess_exec(
+        BULETIN, "suppress", "--file", str(listing), "--reason", "old provider bounces",
+        env={**os.environ, "DATABASE_URL": settings.database_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert "suppressed 1, already suppressed 0, not subscribed 1, not an address 1" in out.decode()
+
+    suppressed = await Subscriber.get(id=listed.id)
+    assert suppressed.status is SubscriberStatus.SUPPRESSED
+    assert suppressed.suppressed_reason == "old provider bounces"
+    assert (await Subscriber.get(id=kept.id)).status is SubscriberStatus.ACTIVE

@@ -1,0 +1,263 @@
+"""Digests end to end: plan, freeze, batches through real workers, and what a real SMTP
+server received, parsed message by message."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from service.audience.digest_errors import DigestError
+from service.audience.digests import plan_digest
+from service.audience.enums import DeliveryStatus, DigestFrequency, DigestStatus, SubscriberStatus
+from service.audience.models import Delivery, Digest, Subscriber
+from service.content.enums import EntryKind
+from service.outbox.relay import relay_pending
+from service.queue import LazyQueue
+from service.settings import Settings
+from service.staff.actors import SYSTEM
+from tests.audience.digest_audience import many_subscribers, subscriber
+from tests.factories import days, entry, now, topic
+from tests.smtp import SmtpServer
+from tests.workers.conftest import run_worker
+from workers.settings import build_worker
+
+WEEKLY = DigestFrequency.WEEKLY
+
+
+async def relay(settings: Settings) -> None:
+    queue = LazyQueue(settings)
+    try:
+        await relay_pending(queue, namespace=settings.queue_name)
+    finally:
+        await queue.close()
+
+
+async def send_weekly(settings: Settings) -> Digest:
+    digest = await plan_digest(WEEKLY, actor=SYSTEM)
+    await relay(settings)
+    await run_worker(settings)
+    return await Digest.get(id=digest.id)
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    return str(body.get_content())
+
+
+async def content() -> None:
+    """A week's news: one social-services article, one environment event, plus a call
+    published a month ago that closes in five days (it rides along)."""
+    await topic("sociale", "Shërbime sociale", "Social services")
+    await topic("mjedis", "Mjedis", "Environment")
+    await entry(
+        "Qendra e re sociale në Korçë",
+        en="New social centre in Korçë",
+        topics=("sociale",),
+        published_at=now() - days(2),
+    )
+    await entry(
+        "Pastrimi i lumit Osum",
+        en="Cleaning the Osum river",
+        kind=EntryKind.EVENT,
+        topics=("mjedis",),
+        starts_at=now() + days(3),
+        venue="Berat",
+        published_at=now() - days(1),
+    )
+    await entry(
+        "Grante për OShC-të mjedisore",
+        en="Grants for environmental CSOs",
+        kind=EntryKind.CALL,
+        topics=("mjedis",),
+        deadline=now() + days(5),
+        published_at=now() - days(30),
+    )
+
+
+async def test_a_digest_reaches_each_active_subscriber_once_with_their_choices(
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    await content()
+    await subscriber("drita@example.org", locales=["sq"])
+    await subscriber("john@example.org", locales=["en"], kinds=["news"])
+    await subscriber("both@example.org", locales=["sq", "en"], topics=["mjedis"])
+    await subscriber("calls@example.org", kinds=["call"])  # the call is not new: no mail
+    await subscriber("daily@example.org", frequency=DigestFrequency.DAILY)
+    await subscriber("pending@example.org", status=SubscriberStatus.PENDING)
+    await subscriber("left@example.org", status=SubscriberStatus.UNSUBSCRIBED)
+    await subscriber("bounced@example.org", status=SubscriberStatus.SUPPRESSED)
+
+    digest = await send_weekly(worker_settings)
+
+    recipients = Counter(str(m["To"]) for m in smtp_server.parsed())
+    assert recipients == {"drita@example.org": 1, "john@example.org": 1, "both@example.org": 1}
+    assert digest.status is DigestStatus.SENT
+    assert digest.recipients == 3
+
+    [drita] = smtp_server.to("drita@example.org")
+    assert drita["Subject"] == "Buletini javor: 2 të reja"
+    assert drita["Content-Language"] == "sq"
+    assert drita.get_content_type() == "multipart/alternative"
+    text = text_of(drita)
+    assert "Qendra e re sociale në Korçë" in text
+    assert "Pastrimi i lumit Osum" in text
+    assert "Grante për OShC-të mjedisore" in text  # closing soon: rides along
+    assert "New social centre" not in text
+    assert f"/digests/{digest.id}/sq" in text  # the web version
+    assert "https://example.org/sq/news/qendra-e-re-sociale-ne-korce" in html_of(drita)
+
+    [john] = smtp_server.to("john@example.org")
+    assert john["Subject"] == "Weekly digest: 1 new"
+    assert john["Content-Language"] == "en"
+    assert "New social centre in Korçë" in text_of(john)
+    assert "Osum" not in text_of(john)  # an event: not one of his kinds
+    assert "Grants" not in text_of(john)
+
+    [both] = smtp_server.to("both@example.org")
+    assert both["Subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
+    assert both["Content-Language"] == "sq, en"
+    assert "Pastrimi i lumit Osum" in text_of(both)
+    assert "Cleaning the Osum river" in text_of(both)
+    assert "sociale" not in text_of(both).lower()  # not one of her topics
+
+    for message in (drita, john, both):
+        unsubscribe, mailto = (t.strip() for t in str(message["List-Unsubscribe"]).split(","))
+        assert unsubscribe.startswith("<http")
+        assert "/unsubscribe?token=" in unsubscribe
+        assert mailto.startswith("<mailto:")
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert "weekly.digest." in str(message["List-Id"])
+        assert unsubscribe.strip("<>") in text_of(message)
+        assert "/subscription/preferences?token=" in text_of(message)
+    delivery = await Delivery.get(subscriber__email="john@example.org")
+    assert john["Message-ID"].startswith(f"<digest-{digest.id}.{delivery.id}@")
+    statuses = Counter(d.status for d in await Delivery.filter(digest_id=digest.id))
+    assert statuses == {DeliveryStatus.ACCEPTED: 3, DeliveryStatus.SKIPPED: 1}
+
+    # Run again: the ledger sends nothing twice.
+    await run_worker(worker_settings)
+    assert len(smtp_server.handler.messages) == 3
+
+
+async def test_nothing_new_makes_no_digest(app: Starlette, db: None) -> None:
+    await entry(
+        "Thirrje e vjetër",
+        kind=EntryKind.CALL,
+        deadline=now() + days(3),
+        published_at=now() - days(20),
+    )
+    await subscriber()
+    with pytest.raises(DigestError) as refused:
+        await plan_digest(WEEKLY, actor=SYSTEM)
+    assert refused.value.errors[0].code.value == "NOTHING_TO_SEND"
+    assert await Digest.all().count() == 0
+
+
+async def test_the_next_digest_carries_only_what_came_after_the_last(
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    await subscriber("drita@example.org")
+    await entry("Lajmi i parë", published_at=now() - days(3))
+    first = await send_weekly(worker_settings)
+    with pytest.raises(DigestError):
+        await plan_digest(WEEKLY, actor=SYSTEM)  # nothing since
+    await entry("Lajmi i dytë")
+    second = await send_weekly(worker_settings)
+    assert second.period_start == first.period_end
+    [_, latest] = smtp_server.to("drita@example.org")
+    assert "Lajmi i dytë" in text_of(latest)
+    assert "Lajmi i parë" not in text_of(latest)
+
+
+async def test_a_550_suppresses_the_address_and_a_451_is_retried(
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    await entry("Lajm", published_at=now() - days(1))
+    gone = await subscriber("gone@example.org")
+    await subscriber("later@example.org")
+    smtp_server.handler.rcpt_replies = ["550 5.1.1 no such user"]
+    smtp_server.handler.data_replies = ["451 4.3.0 try later"]
+    await send_weekly(worker_settings)
+
+    assert [str(m["To"]) for m in smtp_server.parsed()] == ["later@example.org"]
+    bounced = await Subscriber.get(id=gone.id)
+    assert bounced.status is SubscriberStatus.SUPPRESSED
+    assert bounced.suppressed_reason is not None
+    assert "550" in bounced.suppressed_reason
+    failed = await Delivery.get(subscriber_id=gone.id)
+    assert failed.status is DeliveryStatus.FAILED
+
+    await entry("Lajm tjetër")
+    await send_weekly(worker_settings)  # the suppressed address is not planned again
+    assert await Delivery.filter(subscriber_id=gone.id).count() == 1
+
+
+async def test_two_workers_on_one_digest_send_each_message_once(
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    settings = worker_settings.model_copy(update={"digest_batch_size": 20})
+    await entry("Lajm", published_at=now() - days(1))
+    await many_subscribers(300)
+    await plan_digest(WEEKLY, actor=SYSTEM)
+    await relay(settings)
+    await asyncio.gather(run_worker(settings), run_worker(settings))
+
+    ids = Counter(str(m["To"]) for m in smtp_server.parsed())
+    print(f"\ntwo workers: {sum(ids.values())} messages to {len(ids)} addresses")
+    assert len(ids) == 300
+    assert max(ids.values()) == 1
+    assert await Delivery.filter(status=DeliveryStatus.ACCEPTED).count() == 300
+
+
+async def test_the_web_version_shows_the_whole_digest_in_each_variant(
+    app: Starlette, client: httpx.AsyncClient, worker_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    await content()
+    await subscriber(kinds=["call"])  # nobody gets mail: the web version is still whole
+    digest = await send_weekly(worker_settings)
+
+    albanian = await client.get(f"/digests/{digest.id}/sq")
+    assert albanian.status_code == 200
+    assert "Qendra e re sociale në Korçë" in albanian.text
+    assert "Pastrimi i lumit Osum" in albanian.text
+    assert "unsubscribe?token" not in albanian.text
+    bilingual = await client.get(f"/digests/{digest.id}/bilingual")
+    assert "Cleaning the Osum river" in bilingual.text
+    assert "Pastrimi i lumit Osum" in bilingual.text
+    assert (await client.get(f"/digests/{digest.id}/de")).status_code == 404
+    assert (await client.get(f"/digests/{digest.id + 1}/sq")).status_code == 404
+
+
+def test_digests_are_scheduled_at_eight_in_the_organisations_zone(settings: Settings) -> None:
+    worker = build_worker(settings, burst=True, handle_signals=False)
+    jobs = {job.name: job for job in worker.cron_jobs}
+    daily, weekly = jobs["cron:send_daily_digest"], jobs["cron:send_weekly_digest"]
+    assert daily.unique
+    assert weekly.unique
+    zone = ZoneInfo("Europe/Tirane")
+    # Saturday 28 March 2026, 09:00 in Tirana; summer time starts the next night.
+    start = datetime(2026, 3, 28, 9, 0, tzinfo=zone).astimezone(worker.timezone)
+    daily.calculate_next(start)
+    weekly.calculate_next(start)
+    assert daily.next_run is not None
+    assert weekly.next_run is not None
+    assert daily.next_run.astimezone(UTC) == datetime(2026, 3, 29, 6, 0, 0, 123456, tzinfo=UTC)
+    assert weekly.next_run.astimezone(UTC) == datetime(2026, 3, 30, 6, 0, 0, 123456, tzinfo=UTC)
+    winter = datetime(2026, 12, 1, 9, 0, tzinfo=zone).astimezone(worker.timezone)
+    daily.calculate_next(winter)
+    assert daily.next_run is not None
+    assert daily.next_run.astimezone(UTC) == datetime(2026, 12, 2, 7, 0, 0, 123456, tzinfo=UTC)

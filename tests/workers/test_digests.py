@@ -261,3 +261,36 @@ def test_digests_are_scheduled_at_eight_in_the_organisations_zone(settings: Sett
     daily.calculate_next(winter)
     assert daily.next_run is not None
     assert daily.next_run.astimezone(UTC) == datetime(2026, 12, 2, 7, 0, 0, 123456, tzinfo=UTC)
+
+
+async def test_one_click_on_a_received_digests_list_unsubscribe_skips_the_next_digest(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+) -> None:
+    await subscriber("ana@example.org")
+    await subscriber("john@example.org")
+    await entry("Lajmi i parë", published_at=now() - days(3))
+    await send_weekly(worker_settings)
+    [received] = smtp_server.to("ana@example.org")
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    targets = [t.strip().strip("<>") for t in str(received["List-Unsubscribe"]).split(",")]
+    [https] = [t for t in targets if t.startswith("http")]
+    assert any(t.startswith("mailto:") for t in targets)
+
+    # Exactly what a mail provider sends (RFC 8058): a POST to that URL with this body.
+    url = httpx.URL(https)
+    answer = await client.post(
+        url.raw_path.decode(),
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 200
+    ana = await Subscriber.get(email="ana@example.org")
+    assert ana.status is SubscriberStatus.UNSUBSCRIBED
+
+    await entry("Lajmi i dytë")
+    await send_weekly(worker_settings)
+    assert len(smtp_server.to("ana@example.org")) == 1  # nothing after leaving
+    assert len(smtp_server.to("john@example.org")) == 2

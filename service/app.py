@@ -44,8 +44,12 @@ from service.web.subscription import (
 SHUTDOWN_WAIT_SECONDS = 5
 
 
-def create_app(settings: Settings | None = None, *, mail_sink: MailSink | None = None) -> Starlette:
-    settings = settings or get_settings()
+def app_from_environment() -> Starlette:
+    """For `buletin serve --workers N`: each uvicorn worker process builds its own app."""
+    return create_app(get_settings())
+
+
+def create_app(settings: Settings, *, mail_sink: MailSink | None = None) -> Starlette:
     cache = ResultCache(settings.result_cache_entries if settings.result_cache else 0)
     versions = ContentVersions(
         settings.database_url, check_seconds=settings.content_version_check_seconds

@@ -33,7 +33,7 @@ def _serve(
     if workers > 1:
         # Each worker process builds its own app from the environment.
         uvicorn.run(
-            "service.app:create_app",
+            "service.app:app_from_environment",
             factory=True,
             host=host,
             port=port,

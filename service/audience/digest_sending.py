@@ -25,7 +25,7 @@ from service.audience.digests import Contents, Selection, load_contents, variant
 from service.audience.enums import DeliveryStatus, DigestStatus, SubscriberStatus
 from service.audience.models import Delivery, Digest, Subscriber
 from service.audience.suppression import suppress_subscriber
-from service.audience.tokens import Purpose, link
+from service.audience.tokens import Purpose, links
 from service.delivery.engine import Courier, Skip, Tally
 from service.delivery.ledger import Ledger
 from service.mail.message import ListHeaders, OutgoingMessage
@@ -44,6 +44,7 @@ DELIVERIES = Ledger(
     skipped=DeliveryStatus.SKIPPED,
 )
 FREEZE_PAGE = 1000
+_LINK_PURPOSES = (Purpose.UNSUBSCRIBE, Purpose.PREFERENCES)
 
 
 async def freeze_audience(digest_id: int, *, page: int = FREEZE_PAGE) -> Digest | None:
@@ -179,8 +180,7 @@ class DigestMailing:
     def message(self, row: Delivery, rendered: Rendered) -> OutgoingMessage:
         subscriber = row.subscriber
         settings = self.settings
-        unsubscribe = link(settings, Purpose.UNSUBSCRIBE, subscriber.id, subscriber.email)
-        preferences = link(settings, Purpose.PREFERENCES, subscriber.id, subscriber.email)
+        unsubscribe, preferences = links(settings, _LINK_PURPOSES, subscriber.id, subscriber.email)
         builder = self.courier.builder
         language = variant_for(subscriber.locales, settings.locales)
         return builder.build(

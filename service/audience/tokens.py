@@ -8,12 +8,13 @@ was erased and signed up again (a new subscriber row) cannot touch the new one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
-from urllib.parse import urlencode
+from functools import lru_cache
 
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer, URLSafeSerializer, URLSafeTimedSerializer
 
 from service.settings import Settings
 
@@ -48,21 +49,44 @@ def _salt(purpose: Purpose) -> str:
     return f"buletin.subscriber.{purpose.value}"
 
 
-def make_token(settings: Settings, purpose: Purpose, subscriber_id: int, email: str) -> str:
-    payload = {"s": subscriber_id, "e": email}
+@lru_cache(maxsize=32)
+def _serializer(secret: str, purpose: Purpose) -> URLSafeSerializer | URLSafeTimedSerializer:
+    # One per (secret, purpose), with its signer below: a digest signs two links per
+    # subscriber, and building both per call was a good part of a link's cost. Neither
+    # keeps state between calls, so sharing them is safe.
     if purpose is Purpose.CONFIRM:
-        return URLSafeTimedSerializer(settings.secret, salt=_salt(purpose)).dumps(payload)
-    return URLSafeSerializer(settings.secret, salt=_salt(purpose)).dumps(payload)
+        return URLSafeTimedSerializer(secret, salt=_salt(purpose))
+    return URLSafeSerializer(secret, salt=_salt(purpose))
+
+
+@lru_cache(maxsize=32)
+def _signer(secret: str, purpose: Purpose) -> Signer:
+    return _serializer(secret, purpose).make_signer()
+
+
+def make_tokens(
+    settings: Settings, purposes: Sequence[Purpose], subscriber_id: int, email: str
+) -> list[str]:
+    """One token per purpose for the same subscriber, as make_token makes each: what
+    `Serializer.dumps` does, with the payload (JSON, maybe zlib, base64; the same for
+    every purpose) encoded once and signed once per purpose."""
+    payload = _serializer(settings.secret, purposes[0]).dump_payload(
+        {"s": subscriber_id, "e": email}
+    )
+    return [_signer(settings.secret, p).sign(payload).decode("utf-8") for p in purposes]
+
+
+def make_token(settings: Settings, purpose: Purpose, subscriber_id: int, email: str) -> str:
+    return make_tokens(settings, [purpose], subscriber_id, email)[0]
 
 
 def read_token(settings: Settings, purpose: Purpose, token: str) -> TokenSubject:
+    serializer = _serializer(settings.secret, purpose)
     try:
-        if purpose is Purpose.CONFIRM:
-            payload = URLSafeTimedSerializer(settings.secret, salt=_salt(purpose)).loads(
-                token, max_age=int(CONFIRM_TTL.total_seconds())
-            )
+        if isinstance(serializer, URLSafeTimedSerializer):
+            payload = serializer.loads(token, max_age=int(CONFIRM_TTL.total_seconds()))
         else:
-            payload = URLSafeSerializer(settings.secret, salt=_salt(purpose)).loads(token)
+            payload = serializer.loads(token)
     except BadSignature as exc:  # SignatureExpired is a BadSignature too
         raise InvalidToken("This link is not valid.") from exc
     if (
@@ -76,6 +100,18 @@ def read_token(settings: Settings, purpose: Purpose, token: str) -> TokenSubject
 
 def link(settings: Settings, purpose: Purpose, subscriber_id: int, email: str) -> str:
     """The absolute URL (PUBLIC_BASE_URL + route) that a mail or a page links to."""
-    token = make_token(settings, purpose, subscriber_id, email)
+    return links(settings, [purpose], subscriber_id, email)[0]
+
+
+def links(
+    settings: Settings, purposes: Sequence[Purpose], subscriber_id: int, email: str
+) -> list[str]:
+    """link() for several purposes at once (a digest's unsubscribe and preferences links)."""
     base = settings.public_base_url.rstrip("/")
-    return f"{base}{ROUTES[purpose]}?{urlencode({'token': token})}"
+    return [
+        # Tokens are URL-safe base64 and dots: nothing in them needs quoting.
+        f"{base}{ROUTES[purpose]}?token={token}"
+        for purpose, token in zip(
+            purposes, make_tokens(settings, purposes, subscriber_id, email), strict=True
+        )
+    ]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from itertools import islice
 from typing import Protocol, TypeVar
 
@@ -121,18 +122,32 @@ class Courier:
                 group = list(islice(pending, CLAIM_GROUP))  # lanes share the iterator
                 if not group:
                     return
-                claimed = await mailing.ledger.claim_many([_id(r) for r in group], mailing.lease)
-                # Not claimed: another worker has it, or it was settled meanwhile.
-                tally.skipped += len(group) - len(claimed)
-                for row in group:
-                    if _id(row) in claimed:
-                        await self._one(mailing, row, variants, tally)
+                after: list[Callable[[], Awaitable[None]]] = []
+                try:
+                    # The group's claim and settles on one connection (Ledger.pinned).
+                    async with mailing.ledger.pinned() as ledger:
+                        claimed = await ledger.claim_many([_id(r) for r in group], mailing.lease)
+                        # Not claimed: another worker has it, or it was settled meanwhile.
+                        tally.skipped += len(group) - len(claimed)
+                        for row in group:
+                            if _id(row) in claimed:
+                                await self._one(mailing, ledger, row, variants, tally, after)
+                finally:
+                    # A refusal's consequences (a suppression, an audit record) take their own
+                    # connections: only once the pinned one is back, so no lane holds two.
+                    for consequence in after:
+                        await consequence()
 
     async def _one(
-        self, mailing: Mailing[R], row: R, variants: dict[Hashable, Rendered], tally: Tally
+        self,
+        mailing: Mailing[R],
+        ledger: Ledger,
+        row: R,
+        variants: dict[Hashable, Rendered],
+        tally: Tally,
+        after: list[Callable[[], Awaitable[None]]],
     ) -> None:
         """One claimed row: render (once per variant), build, send, settle."""
-        ledger = mailing.ledger
         row_id, attempts = _id(row), int(getattr(row, "attempts"))  # noqa: B009
         variant = mailing.variant_of(row)
         if isinstance(variant, Skip):
@@ -145,12 +160,12 @@ class Courier:
                 # Rendered (and CSS-inlined) once per variant; only slots differ per row.
                 rendered = variants[variant] = mailing.render(variant)
             except Exception as exc:  # a broken template or value: no retry will mend it
-                await self._give_up(mailing, row, f"not renderable: {exc!r}", tally)
+                await self._give_up(mailing, ledger, row, f"not renderable: {exc!r}", tally, after)
                 return
         try:
             message = mailing.message(row, rendered)
         except ValueError as exc:  # an address or a name no server would take: permanent
-            await self._give_up(mailing, row, f"not sendable: {exc}", tally)
+            await self._give_up(mailing, ledger, row, f"not sendable: {exc}", tally, after)
             return
         # If this raises, the outcome is unknown: the claim lapses and the row goes again.
         result = await self.sender.send(message)
@@ -158,17 +173,25 @@ class Courier:
             await ledger.mark_accepted(row_id)
             tally.accepted += 1
         elif result.status is SendStatus.PERMANENT or attempts + 1 >= mailing.max_attempts:
-            await self._give_up(mailing, row, result.detail, tally)
+            await self._give_up(mailing, ledger, row, result.detail, tally, after)
             if result.status is SendStatus.PERMANENT:
-                await mailing.refused(row, result)
+                after.append(partial(mailing.refused, row, result))
         else:
             await ledger.release(row_id, result.detail)
             tally.deferred += 1
 
-    async def _give_up(self, mailing: Mailing[R], row: R, cause: str, tally: Tally) -> None:
-        await mailing.ledger.mark_failed(_id(row), cause)
+    async def _give_up(
+        self,
+        mailing: Mailing[R],
+        ledger: Ledger,
+        row: R,
+        cause: str,
+        tally: Tally,
+        after: list[Callable[[], Awaitable[None]]],
+    ) -> None:
+        await ledger.mark_failed(_id(row), cause)
         tally.failed += 1
-        await mailing.gave_up(row, cause)
+        after.append(partial(mailing.gave_up, row, cause))
 
 
 def _id(row: object) -> int:

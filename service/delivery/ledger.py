@@ -10,16 +10,19 @@ again: a duplicate is only possible for a message the server accepted in that in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from functools import cache
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.expressions import F, Q
 from tortoise.models import Model
 
-from service.content.sql import statement
+from service.content.sql import Statement, statement
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,41 @@ class Ledger:
     accepted: Enum
     failed: Enum
     skipped: Enum | None = None  # a row decided not to be sent (no mail for this recipient)
+    # The PostgreSQL connection (asyncpg) that pinned() holds; None: a pooled one per move.
+    connection: Any = field(default=None, compare=False, repr=False)
 
     @property
     def _table(self) -> str:
-        # Tortoise's public description of the model, not its private _meta.
-        return str(self.model.describe(serializable=False)["table"])
+        return _table_of(self.model)
+
+    @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[Ledger]:
+        """This ledger with claim_many and the settles on one pooled connection, for a run of
+        moves in a row (a lane's group of claimed rows).
+
+        Taking a connection from the pool and giving it back cost ~50 µs of the worker's
+        CPU per statement, as much as the settle itself. Nothing waits on a second
+        connection while this one is held: every move below runs on it. SQLite's client
+        runs one statement at a time behind a lock, so there it stays as it is.
+        """
+        client = Tortoise.get_connection("default")
+        if self.connection is not None or client.capabilities.dialect != "postgres":
+            yield self
+            return
+        async with client.acquire_connection() as connection:
+            yield replace(self, connection=connection)
+
+    async def _fetch(self, sql: Statement, query: str) -> Sequence[Any]:
+        if self.connection is not None:
+            return await self.connection.fetch(query, *sql.args)  # type: ignore[no-any-return]
+        # execute_query_dict: Tortoise's execute_query drops an UPDATE's returned rows.
+        return await sql.connection.execute_query_dict(query, sql.args)
+
+    async def _execute(self, sql: Statement, query: str) -> None:
+        if self.connection is not None:
+            await self.connection.execute(query, *sql.args)
+        else:
+            await sql.rows(query)
 
     def claimable(self, now: datetime) -> Q:
         return Q(status=self.queued) | Q(status=self.sending, lease_until__lt=now)
@@ -66,25 +99,25 @@ class Ledger:
         sql = statement()
         # One UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35): the same compare-and-
         # set as claim(), without a round trip per row.
-        # execute_query_dict: Tortoise's execute_query drops an UPDATE's returned rows.
-        rows = await sql.connection.execute_query_dict(
+        rows = await self._fetch(
+            sql,
             f"UPDATE {self._table} SET status = {sql.param(self.sending.value)},"
             f" lease_until = {sql.param(moment + lease)}, attempts = attempts + 1"
             f" WHERE {sql.is_in('id', row_ids)} AND (status = {sql.param(self.queued.value)}"
             f" OR (status = {sql.param(self.sending.value)} AND lease_until < {sql.param(moment)}))"
             " RETURNING id",
-            sql.args,
         )
         return {int(row["id"]) for row in rows}
 
     async def mark_accepted(self, row_id: int) -> None:
         # The one write per message on the hot path: plain SQL, a fifth of the ORM's cost.
         sql = statement()
-        await sql.rows(
+        await self._execute(
+            sql,
             f"UPDATE {self._table} SET status = {sql.param(self.accepted.value)},"
             f" accepted_at = {sql.param(datetime.now(UTC))}, lease_until = NULL,"
             f" last_error = NULL WHERE id = {sql.param(row_id)}"
-            f" AND status = {sql.param(self.sending.value)}"
+            f" AND status = {sql.param(self.sending.value)}",
         )
 
     async def mark_failed(self, row_id: int, reason: str) -> None:
@@ -100,6 +133,20 @@ class Ledger:
         """A temporary failure: back in the queue for a later attempt."""
         await self._settle(row_id, status=self.queued, last_error=reason[:2000])
 
-    async def _settle(self, row_id: int, **values: Any) -> None:
+    async def _settle(self, row_id: int, *, status: Enum, last_error: str) -> None:
         # Only the holder of the claim settles it; a row already settled stays as it is.
-        await self.model.filter(id=row_id, status=self.sending).update(lease_until=None, **values)
+        # Plain SQL, so a pinned ledger needs no second connection (see pinned()).
+        sql = statement()
+        await self._execute(
+            sql,
+            f"UPDATE {self._table} SET status = {sql.param(status.value)},"
+            f" last_error = {sql.param(last_error)}, lease_until = NULL"
+            f" WHERE id = {sql.param(row_id)} AND status = {sql.param(self.sending.value)}",
+        )
+
+
+@cache
+def _table_of(model: type[Model]) -> str:
+    # Tortoise's public description of the model, not its private _meta. Once per model:
+    # describe() walks every field, and it was a sixth of a digest's per-message time.
+    return str(model.describe(serializable=False)["table"])

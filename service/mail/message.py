@@ -61,6 +61,7 @@ class MessageBuilder:
         self._from = mailbox(name or None, check_address(address))
         self.envelope_sender = check_address(envelope_sender or address)
         self.id_domain = id_domain or domain_of(address) or "localhost"
+        self._date = (datetime.min.replace(tzinfo=UTC), "")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MessageBuilder:
@@ -70,6 +71,13 @@ class MessageBuilder:
         if domain in (None, "localhost"):
             domain = urlsplit(settings.public_base_url).hostname or domain
         return cls(settings.mail_from, id_domain=domain)
+
+    def _date_now(self) -> str:
+        # The header has whole seconds: format it once a second, not once a message.
+        now = datetime.now(UTC).replace(microsecond=0)
+        if now != self._date[0]:
+            self._date = (now, format_datetime(now))
+        return self._date[1]
 
     def message_id(self, key: str) -> str:
         """`<key@domain>`: one key, one id, so a resent message is recognisably the same."""
@@ -96,7 +104,7 @@ class MessageBuilder:
             ("From", self._from),
             ("To", mailbox(to_name, check_address(to_address))),
             ("Subject", encode_words(rendered.subject)),
-            ("Date", format_datetime(date or datetime.now(UTC))),
+            ("Date", format_datetime(date) if date is not None else self._date_now()),
             ("Message-ID", message_id),
             ("Content-Language", check_one_line(language or rendered.locale)),
         ]

@@ -142,7 +142,9 @@ class SmtpPool:
                 connection.last_used = self._clock()
                 self._idle.put_nowait(connection)
             if result.status is SendStatus.ACCEPTED:
-                log.info("smtp.sent key=%s attempts=%d", message.key, attempt)
+                # DEBUG: a line per message at digest volume costs more than the message's
+                # own settle; the batches log their totals (digest.batch.sent).
+                log.debug("smtp.sent key=%s attempts=%d", message.key, attempt)
                 return result
             if result.status is SendStatus.PERMANENT:
                 log.warning(

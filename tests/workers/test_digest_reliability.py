@@ -3,14 +3,8 @@ still ends accepted, and duplicates stay within the bound of docs/architecture.m
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import IO
 
 from redis.asyncio import Redis
 from starlette.applications import Starlette
@@ -23,47 +17,18 @@ from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import many_subscribers
 from tests.factories import days, entry, now
 from tests.smtp import SmtpServer
-from tests.waiting import wait_until as wait
+from tests.workers.processes import kill_midway_then_finish
 from tests.workers.test_digests import relay
-
-
-async def wait_until(
-    condition: Callable[[], Awaitable[bool]], seconds: float, *, story: Path
-) -> None:
-    try:
-        await wait(condition, seconds)
-    except AssertionError:
-        tail = (await asyncio.to_thread(story.read_bytes))[-4000:].decode(errors="replace")
-        raise AssertionError(f"timed out waiting; the workers' log ends:\n{tail}") from None
-
 
 SUBSCRIBERS = 2000
 
 
-async def start_worker(settings: Settings, log: IO[bytes]) -> asyncio.subprocess.Process:
-    """`buletin worker` as its own process, configured through the environment like CI."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": str(settings.redis_url),
-        "QUEUE_NAME": settings.queue_name,
-        "SMTP_URL": str(settings.smtp_url),
-        "SECRET_KEY": "test-secret-key",
-        "DEBUG": "0",
-        "DIGEST_LEASE_SECONDS": "3",
-        "DIGEST_RESUME_SECONDS": "1",
-        "DIGEST_BATCH_SIZE": "100",
-        "SMTP_BACKOFF_SECONDS": "0.01",
-        "SMTP_RATE_PER_SECOND": "0",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from service.cli import main; main(['worker'])",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
-    )
+# Short leases and small batches: the second worker takes over within seconds.
+WORKER_ENV = {
+    "DIGEST_LEASE_SECONDS": "3",
+    "DIGEST_RESUME_SECONDS": "1",
+    "DIGEST_BATCH_SIZE": "100",
+}
 
 
 async def forget_queue(settings: Settings) -> None:
@@ -86,38 +51,25 @@ async def test_a_worker_killed_mid_digest_leaves_nobody_without_it(
     digest = await plan_digest(DigestFrequency.WEEKLY, actor=SYSTEM)
     await relay(worker_settings)
 
-    log = (tmp_path / "workers.log").open("wb")  # both workers' logs, for a failure's story
-    first = await start_worker(worker_settings, log)
+    async def halfway() -> bool:
+        return len(smtp_server.handler.messages) >= SUBSCRIBERS // 2
+
+    async def all_accepted() -> bool:
+        accepted = Delivery.filter(digest_id=digest.id, status=DeliveryStatus.ACCEPTED)
+        return await accepted.count() == SUBSCRIBERS
+
     try:
-
-        async def halfway() -> bool:
-            return len(smtp_server.handler.messages) >= SUBSCRIBERS // 2
-
-        await wait_until(halfway, 60, story=tmp_path / "workers.log")
-        first.send_signal(signal.SIGKILL)
-        await first.wait()
-        killed_at = len(smtp_server.handler.messages)
+        killed_at = await kill_midway_then_finish(
+            worker_settings,
+            tmp_path,
+            env=WORKER_ENV,
+            midway=halfway,
+            done=all_accepted,
+            at_kill=lambda: len(smtp_server.handler.messages),
+            midway_within=60,
+            done_within=120,
+        )
     finally:
-        if first.returncode is None:
-            first.kill()
-            await first.wait()
-
-    second = await start_worker(worker_settings, log)
-    try:
-
-        async def all_accepted() -> bool:
-            accepted = Delivery.filter(digest_id=digest.id, status=DeliveryStatus.ACCEPTED)
-            return await accepted.count() == SUBSCRIBERS
-
-        await wait_until(all_accepted, 120, story=tmp_path / "workers.log")
-    finally:
-        second.terminate()
-        try:
-            await asyncio.wait_for(second.wait(), 20)
-        except TimeoutError:  # a slow shutdown is not what this test is about
-            second.kill()
-            await second.wait()
-        log.close()
         await forget_queue(worker_settings)
 
     received = Counter(str(m["Message-ID"]) for m in smtp_server.parsed())

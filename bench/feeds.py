@@ -42,13 +42,16 @@ from graphql_read import (
     LAUNCH_ENV,
     REPO,
     Target,
+    checked_options,
     create_database,
     database_url,
     drop_database,
     free_port,
+    load_options,
     measure,
     prepare_database,
     print_table,
+    run_main,
     start,
     stop,
     versions,
@@ -218,28 +221,12 @@ async def run(args: argparse.Namespace) -> int:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Feeds: serving and re-rendering figures.")
-    parser.add_argument("--entries", type=int, default=1000, help="synthetic entries to add")
-    parser.add_argument("--duration", type=int, default=4, help="seconds measured per route")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per route")
-    parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
-    parser.add_argument("--rounds", type=int, default=7, help="measure each route N times")
-    parser.add_argument("--client", choices=("auto", "wrk", "httpx"), default="auto")
-    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (CPU it takes)")
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server DSN")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="REDIS_URL")
-    args = parser.parse_args(argv)
-    if args.duration < 1 or args.connections < 1 or args.rounds < 1 or args.entries < 0:
-        parser.error("--duration, --connections and --rounds must be ≥ 1, --entries ≥ 0")
-    return args
+    load_options(parser, duration=4, entries=1000, rounds=7)
+    return checked_options(parser, argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        return asyncio.run(run(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_main(run, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -700,32 +700,50 @@ async def run(args: argparse.Namespace) -> int:
             print(f"database {name} dropped")
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Home-page query throughput: Buletin API (cache off/on) vs raw asyncpg."
-    )
-    parser.add_argument("--duration", type=int, default=10, help="seconds measured per server")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per server")
+def load_options(
+    parser: argparse.ArgumentParser, *, duration: int, entries: int, rounds: int
+) -> None:
+    """The options every HTTP load bench shares (this one and bench/feeds.py)."""
+    parser.add_argument("--duration", type=int, default=duration, help="seconds measured each")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up each")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
-    parser.add_argument("--entries", type=int, default=60, help="synthetic entries to add")
-    parser.add_argument("--rounds", type=int, default=3, help="measure each server N times")
+    parser.add_argument("--entries", type=int, default=entries, help="synthetic entries to add")
+    parser.add_argument("--rounds", type=int, default=rounds, help="measure each N times")
     parser.add_argument("--client", choices=("auto", "wrk", "httpx"), default="auto")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (CPU it takes)")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server DSN")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="REDIS_URL")
+
+
+def checked_options(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None
+) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.duration < 1 or args.connections < 1 or args.rounds < 1 or args.entries < 0:
         parser.error("--duration, --connections and --rounds must be ≥ 1, --entries ≥ 0")
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+def run_main(
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, int]], args: argparse.Namespace
+) -> int:
     try:
         return asyncio.run(run(args))
     except (KeyboardInterrupt, asyncio.CancelledError):
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Home-page query throughput: Buletin API (cache off/on) vs raw asyncpg."
+    )
+    load_options(parser, duration=10, entries=60, rounds=3)
+    return checked_options(parser, argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_main(run, parse_args(argv))
 
 
 if __name__ == "__main__":

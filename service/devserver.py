@@ -113,11 +113,18 @@ async def serve(settings: Settings, sink: MailSink, host: str, port: int) -> Non
         working.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await working
-        await worker.close()
+        # A step that fails is said in one line; the next steps still run, in order.
+        try:
+            await worker.close()
+        except Exception as exc:
+            log.warning("dev.stop_failed step=worker error=%r", exc)
         log.info("dev.stopping step=api")
         server.should_exit = True
         stopping.cancel()
-        await serving
+        try:
+            await serving
+        except Exception as exc:
+            log.warning("dev.stop_failed step=api error=%r", exc)
         log.info("dev.stopped")
 
 

@@ -289,8 +289,9 @@ async def test_a_sign_up_in_the_quick_start_gets_a_confirmation_whose_link_works
 async def test_ctrl_c_stops_worker_api_and_redis_without_a_traceback(dev: DevServer) -> None:
     # Last in this module: it stops the shared dev server.
     dev.process.send_signal(signal.SIGINT)
-    assert await asyncio.wait_for(dev.process.wait(), 20) == 0
+    code = await asyncio.wait_for(dev.process.wait(), 20)
     log = dev.log
+    assert code == 0, log[-3000:]
     assert "Traceback" not in log, log[-3000:]
     steps = [log.index(event) for event in ("step=worker", "step=api", "dev.stopped")]
     assert steps == sorted(steps)

@@ -28,7 +28,7 @@ from service.audience.suppression import suppress_subscriber
 from service.audience.tokens import Purpose, links
 from service.delivery.engine import Courier, Skip, Tally
 from service.delivery.ledger import Ledger
-from service.mail.message import ListHeaders, OutgoingMessage
+from service.mail.message import ListHeaders, MessageBody, OutgoingMessage
 from service.mail.render import DEFAULT_SITE_NAME, Rendered
 from service.mail.smtp import SendResult
 from service.settings import Settings
@@ -177,14 +177,15 @@ class DigestMailing:
                 self.rendered.popitem(last=False)
         return found
 
-    def message(self, row: Delivery, rendered: Rendered) -> OutgoingMessage:
+    def message(self, row: Delivery, body: MessageBody) -> OutgoingMessage:
         subscriber = row.subscriber
         settings = self.settings
         unsubscribe, preferences = links(settings, _LINK_PURPOSES, subscriber.id, subscriber.email)
         builder = self.courier.builder
         language = variant_for(subscriber.locales, settings.locales)
         return builder.build(
-            rendered.fill({"unsubscribe_url": unsubscribe, "preferences_url": preferences}),
+            body,
+            values={"unsubscribe_url": unsubscribe, "preferences_url": preferences},
             key=f"digest-{self.view.digest_id}.{row.id}",
             to_address=subscriber.email,
             list_headers=ListHeaders(

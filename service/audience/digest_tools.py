@@ -135,7 +135,8 @@ async def send_test_digest(
     )
     base = settings.public_base_url.rstrip("/")
     message = courier.builder.build(
-        rendered.fill({"unsubscribe_url": base, "preferences_url": base}),
+        rendered,
+        values={"unsubscribe_url": base, "preferences_url": base},
         key=f"digest-test.{secrets.token_hex(8)}",
         to_address=_check_email(email),
         language=content_language(variant, settings),

@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Protocol, TypeVar
 
 from service.delivery.ledger import Ledger
-from service.mail.message import MessageBuilder, OutgoingMessage
+from service.mail.message import MessageBody, MessageBuilder, OutgoingMessage
 from service.mail.render import Rendered, Renderer
 from service.mail.smtp import Sender, SendResult, SendStatus
 
@@ -69,7 +69,9 @@ class Mailing(Protocol[Row]):
 
     def render(self, variant: Hashable) -> Rendered: ...
 
-    def message(self, row: Row, rendered: Rendered) -> OutgoingMessage: ...
+    def message(self, row: Row, body: MessageBody) -> OutgoingMessage:
+        """The row's message: `builder.build(body, values=…)` with the row's slot values."""
+        ...
 
     async def refused(self, row: Row, result: SendResult) -> None:
         """A permanent refusal was recorded; e.g. a hard bounce suppresses the address."""
@@ -102,7 +104,7 @@ class Courier:
     async def deliver(self, mailing: Mailing[R], rows: Iterable[R]) -> Tally:
         """Send every row nobody else holds; each is settled right after its send."""
         tally = Tally()
-        variants: dict[Hashable, Rendered] = {}
+        variants: dict[Hashable, MessageBody] = {}
         pending = iter(list(rows))
         lanes = [self._lane(mailing, pending, variants, tally) for _ in range(self.slots)]
         await asyncio.gather(*lanes)
@@ -112,7 +114,7 @@ class Courier:
         self,
         mailing: Mailing[R],
         pending: Iterator[R],
-        variants: dict[Hashable, Rendered],
+        variants: dict[Hashable, MessageBody],
         tally: Tally,
     ) -> None:
         while True:
@@ -143,7 +145,7 @@ class Courier:
         mailing: Mailing[R],
         ledger: Ledger,
         row: R,
-        variants: dict[Hashable, Rendered],
+        variants: dict[Hashable, MessageBody],
         tally: Tally,
         after: list[Callable[[], Awaitable[None]]],
     ) -> None:
@@ -154,16 +156,17 @@ class Courier:
             await ledger.mark_skipped(row_id, variant.reason)
             tally.skipped += 1
             return
-        rendered = variants.get(variant)
-        if rendered is None:
+        body = variants.get(variant)
+        if body is None:
             try:
-                # Rendered (and CSS-inlined) once per variant; only slots differ per row.
-                rendered = variants[variant] = mailing.render(variant)
+                # Rendered (and CSS-inlined, and encoded up to its first slot) once per
+                # variant; only the slots differ per row.
+                body = variants[variant] = MessageBody(mailing.render(variant))
             except Exception as exc:  # a broken template or value: no retry will mend it
                 await self._give_up(mailing, ledger, row, f"not renderable: {exc!r}", tally, after)
                 return
         try:
-            message = mailing.message(row, rendered)
+            message = mailing.message(row, body)
         except ValueError as exc:  # an address or a name no server would take: permanent
             await self._give_up(mailing, ledger, row, f"not sendable: {exc}", tally, after)
             return

@@ -8,15 +8,23 @@ are RFC 2047 encoded here.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 
-from service.mail._mime import check_one_line, encode_words, mailbox, multipart_alternative
+from service.mail._mime import (
+    EncodedBody,
+    check_one_line,
+    encode_words,
+    mailbox,
+    multipart_alternative,
+)
 from service.mail.config import domain_of
-from service.mail.render import Rendered
+from service.mail.render import Rendered, slot_marker
 from service.settings import Settings
 
 # A Message-ID's left part is a dot-atom; keys like "notice-12-3" or "digest-4.17" fit it.
@@ -43,6 +51,44 @@ class OutgoingMessage:
     sender: str  # envelope MAIL FROM
     recipient: str  # envelope RCPT TO
     data: bytes
+
+
+class MessageBody:
+    """A rendered variant made ready to build many messages: each part's base64 is done
+    once up to its first slot, and only the slots' values change per message.
+
+    Build one per variant and pass it to `MessageBuilder.build` with each recipient's
+    values; a `Rendered` passed there directly is prepared for that one message.
+    """
+
+    __slots__ = ("_html", "_markers", "_text", "locale", "slots", "subject")
+
+    def __init__(self, rendered: Rendered) -> None:
+        self.subject = rendered.subject
+        self.locale = rendered.locale
+        self.slots = rendered.slots
+        markers = [slot_marker(name) for name in rendered.slots]
+        self._markers = [
+            (name, marker, marker.encode("ascii"))
+            for name, marker in zip(rendered.slots, markers, strict=True)
+        ]
+        self._text = EncodedBody(rendered.text, markers)
+        self._html = EncodedBody(rendered.html, markers)
+
+    def parts(self, values: Mapping[str, str]) -> tuple[str, bytes, bytes]:
+        """Subject, text and HTML (base64 lines) with the slots filled, as Rendered.fill."""
+        missing = [name for name in self.slots if name not in values]
+        if missing:
+            raise ValueError(f"no value for slot(s) {', '.join(missing)}")
+        subject = self.subject
+        text: list[tuple[bytes, bytes]] = []
+        html: list[tuple[bytes, bytes]] = []
+        for name, marker, encoded in self._markers:
+            value = values[name]
+            subject = subject.replace(marker, " ".join(value.split()))
+            text.append((encoded, value.encode("utf-8")))
+            html.append((encoded, html_lib.escape(value).encode("utf-8")))
+        return subject, self._text.encode(text), self._html.encode(html)
 
 
 def check_address(address: str) -> str:
@@ -87,8 +133,9 @@ class MessageBuilder:
 
     def build(
         self,
-        rendered: Rendered,
+        body: MessageBody | Rendered,
         *,
+        values: Mapping[str, str] | None = None,
         key: str,
         to_address: str,
         to_name: str | None = None,
@@ -97,16 +144,18 @@ class MessageBuilder:
         language: str | None = None,
         date: datetime | None = None,
     ) -> OutgoingMessage:
-        if rendered.slots:
-            raise ValueError(f"fill the slots {rendered.slots} before building a message")
+        """One message from `body`, its slots filled from `values`."""
+        if isinstance(body, Rendered):
+            body = MessageBody(body)
+        subject, text, html = body.parts(values or {})
         message_id = self.message_id(key)
         headers = [
             ("From", self._from),
             ("To", mailbox(to_name, check_address(to_address))),
-            ("Subject", encode_words(rendered.subject)),
+            ("Subject", encode_words(subject)),
             ("Date", format_datetime(date) if date is not None else self._date_now()),
             ("Message-ID", message_id),
-            ("Content-Language", check_one_line(language or rendered.locale)),
+            ("Content-Language", check_one_line(language or body.locale)),
         ]
         if auto_submitted:
             # RFC 3834: vacation responders and the like must not answer it.
@@ -118,7 +167,7 @@ class MessageBuilder:
             message_id=message_id,
             sender=self.envelope_sender,
             recipient=to_address,
-            data=multipart_alternative(headers, rendered.text, rendered.html),
+            data=multipart_alternative(headers, text, html),
         )
 
 

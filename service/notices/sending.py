@@ -15,7 +15,7 @@ from typing import Any
 from service.audit.log import record
 from service.delivery.engine import Courier, Tally
 from service.delivery.ledger import Ledger
-from service.mail.message import OutgoingMessage
+from service.mail.message import MessageBody, OutgoingMessage
 from service.mail.render import Rendered
 from service.mail.smtp import SendResult
 from service.notices import ledger
@@ -54,10 +54,11 @@ class StaffNoticeMailing:
             TEMPLATE, locale, self.contexts[locale], slots=("recipient_name",)
         )
 
-    def message(self, row: StaffNotice, rendered: Rendered) -> OutgoingMessage:
+    def message(self, row: StaffNotice, body: MessageBody) -> OutgoingMessage:
         member = row.staff
         return self.courier.builder.build(
-            rendered.fill({"recipient_name": member.name}),
+            body,
+            values={"recipient_name": member.name},
             key=f"notice-{row.id}",
             to_address=member.email,
             to_name=member.name,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import html as html_lib
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
 
-from service.mail.message import ListHeaders, MessageBuilder
-from service.mail.render import Rendered, Renderer
+from service.mail._mime import EncodedBody
+from service.mail.message import ListHeaders, MessageBody, MessageBuilder
+from service.mail.render import Rendered, Renderer, slot_marker
 from service.settings import Settings
 from tests.mail.samples import event_context
 
@@ -47,9 +50,9 @@ def test_albanian_names_and_subjects_survive_the_headers(
     message = builder.build(
         notice, key="notice-1-2", to_address="endri@example.org", to_name="Ëndri Çela"
     )
-    raw_headers = message.data.split(b"\n\n", 1)[0]
+    raw_headers = message.data.split(b"\r\n\r\n", 1)[0]
     assert raw_headers.isascii()  # RFC 2047 encoded, nothing 8-bit in the header block
-    assert max(len(line) for line in raw_headers.split(b"\n")) <= 78
+    assert max(len(line) for line in raw_headers.split(b"\r\n")) <= 78
     parsed = _parse(message.data)
     assert parsed["Subject"] == notice.subject
     assert "ë" in parsed["Subject"]
@@ -143,8 +146,36 @@ def test_a_name_cannot_smuggle_a_header(builder: MessageBuilder, notice: Rendere
 
 def test_unfilled_slots_are_refused(builder: MessageBuilder, renderer: Renderer) -> None:
     variant = renderer.render("staff_notice", "sq", event_context(), slots=("recipient_name",))
-    with pytest.raises(ValueError, match="slots"):
+    with pytest.raises(ValueError, match="no value for slot"):
         builder.build(variant, key="k", to_address="a@example.org")
+
+
+def test_a_prepared_body_gives_each_recipient_what_filling_the_variant_gives(
+    builder: MessageBuilder, renderer: Renderer
+) -> None:
+    # The body is encoded once up to its first slot; what each message carries must be
+    # exactly the filled variant, escaped in the HTML, whatever the name's bytes are.
+    variant = renderer.render("staff_notice", "sq", event_context(), slots=("recipient_name",))
+    body = MessageBody(variant)
+    for name in ["Ana", "Ëndri <Çela> & Co", "ë" * 300]:
+        message = builder.build(
+            body, values={"recipient_name": name}, key="k", to_address="a@example.org"
+        )
+        text, html = (p.get_content() for p in _parse(message.data).iter_parts())
+        filled = variant.fill({"recipient_name": name})
+        assert (text, html) == (filled.text, filled.html)
+        assert html_lib.escape(name) in html
+        assert max(len(line) for line in message.data.split(b"\r\n")) <= 78
+        assert b"\n" not in message.data.replace(b"\r\n", b"")  # CRLF line ends only
+
+
+@pytest.mark.parametrize("before", [0, 1, 56, 57, 58, 113, 114, 1000])
+def test_a_slot_anywhere_gives_the_same_base64_as_encoding_the_whole_body(before: int) -> None:
+    marker = slot_marker("link")
+    body = "ë" * before + marker + "\n tail ç"  # a cut may fall inside a two-byte letter
+    encoded = EncodedBody(body, [marker]).encode([(marker.encode(), b"https://x.example/?t=1")])
+    whole = body.replace(marker, "https://x.example/?t=1").encode()
+    assert encoded == base64.encodebytes(whole).replace(b"\n", b"\r\n")
 
 
 def test_unsubscribe_targets_must_be_web_or_mailto_uris(

@@ -25,6 +25,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     content: bytes
+    mail_options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +70,14 @@ class RecordingHandler:
             return self.data_replies.pop(0)
         content = envelope.content
         assert isinstance(content, bytes)
-        self.messages.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
+        self.messages.append(
+            Received(
+                str(envelope.mail_from),
+                list(envelope.rcpt_tos),
+                content,
+                list(envelope.mail_options),
+            )
+        )
         return f"250 2.0.0 queued as {len(self.messages)}"
 
     async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:

@@ -16,6 +16,7 @@ the message itself and are final.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -186,10 +187,9 @@ class SmtpPool:
             self._drop(connection)
             raise
         try:
-            _, reply = await client.sendmail(message.sender, [message.recipient], message.data)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            refused = exc.recipients[0]
-            return self._refused(connection, refused.code, refused.message, attempt, "rcpt")
+            reply = await _transaction(client, message)
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            return self._refused(connection, exc.code, exc.message, attempt, "rcpt")
         except aiosmtplib.SMTPSenderRefused as exc:
             return self._refused(connection, exc.code, exc.message, attempt, "mail")
         except aiosmtplib.SMTPResponseException as exc:
@@ -254,6 +254,27 @@ class SmtpPool:
             pass  # it is going away either way
         finally:
             client.close()
+
+
+async def _transaction(client: aiosmtplib.SMTP, message: OutgoingMessage) -> str:
+    """MAIL, RCPT and DATA, as `SMTP.sendmail` sends them; the server's reply to the data.
+
+    sendmail works out the SIZE it declares by normalising every line end of the message
+    once more, a regex pass over every byte (a sixth of a digest message's sending cost).
+    Our messages are CRLF already (service/mail/_mime.py), so their length is the size.
+    """
+    options = [f"SIZE={len(message.data)}"] if client.supports_extension("size") else []
+    try:
+        await client.mail(message.sender, options=options)
+        await client.rcpt(message.recipient)
+        response = await client.data(message.data)
+    except aiosmtplib.SMTPResponseException:
+        # As sendmail does: reset the envelope, so the connection can carry the next one.
+        # Gone or confused: the caller's handling of the first error drops the connection.
+        with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+            await client.rset()
+        raise
+    return response.message
 
 
 def _describe(exc: BaseException) -> str:

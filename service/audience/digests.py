@@ -24,10 +24,9 @@ from service.audience.models import Digest
 from service.content.enums import EntryKind, EntryStatus
 from service.content.models import Entry
 from service.outbox.events import DIGEST_PLANNED, emit
-from service.staff.actors import Actor, checked
+from service.staff.actors import Actor
 from service.staff.enums import StaffRole
-from service.staff.models import StaffUser
-from service.staff.roles import require_role
+from service.staff.roles import require_actor_role
 
 UPCOMING = timedelta(days=14)
 PERIODS = {DigestFrequency.DAILY: timedelta(days=1), DigestFrequency.WEEKLY: timedelta(days=7)}
@@ -144,8 +143,7 @@ def _kind_value(kind: object) -> str:
 
 def check_staff(actor: Actor) -> None:
     """Digest tools are for editors and admins, and the system (the crons)."""
-    if isinstance(member := checked(actor), StaffUser):
-        require_role(member, StaffRole.EDITOR)
+    require_actor_role(actor, StaffRole.EDITOR)
 
 
 async def compose(

@@ -14,18 +14,16 @@ from datetime import UTC, datetime
 
 from service.audience.enums import SubscriberStatus
 from service.audience.models import Subscriber
-from service.staff.actors import Actor, checked
+from service.staff.actors import Actor
 from service.staff.enums import StaffRole
-from service.staff.models import StaffUser
-from service.staff.roles import require_role
+from service.staff.roles import require_actor_role
 
 log = logging.getLogger("buletin.audience")
 
 
 async def suppress_subscriber(subscriber_id: int, reason: str, *, actor: Actor) -> bool:
     """Suppress one subscriber (a hard bounce: SYSTEM). True if changed."""
-    if isinstance(member := checked(actor), StaffUser):
-        require_role(member, StaffRole.ADMIN)
+    require_actor_role(actor, StaffRole.ADMIN)
     changed = (
         await Subscriber.filter(id=subscriber_id)
         .exclude(status=SubscriberStatus.SUPPRESSED)
@@ -59,8 +57,7 @@ def _addresses(lines: Iterable[str]) -> tuple[list[str], list[str]]:
 
 async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor) -> ImportReport:
     """Suppress every subscriber whose address is listed, one address per line."""
-    if isinstance(member := checked(actor), StaffUser):
-        require_role(member, StaffRole.ADMIN)
+    require_actor_role(actor, StaffRole.ADMIN)
     addresses, invalid = _addresses(lines)
     suppressed = already = found = 0
     for start in range(0, len(addresses), 500):

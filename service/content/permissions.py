@@ -6,17 +6,16 @@ from typing import TYPE_CHECKING
 
 from service.content.enums import EntryStatus
 from service.errors import Forbidden
-from service.staff.actors import Actor, System, checked
+from service.staff.actors import Actor, System
 from service.staff.enums import StaffRole
-from service.staff.roles import has_role
+from service.staff.roles import actor_has_role
 
 if TYPE_CHECKING:
     from service.content.models import Entry
 
 
 def is_editor(actor: Actor) -> bool:
-    actor = checked(actor)
-    return isinstance(actor, System) or has_role(actor, StaffRole.EDITOR)
+    return actor_has_role(actor, StaffRole.EDITOR)
 
 
 def require_editor(actor: Actor, doing: str) -> None:

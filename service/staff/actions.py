@@ -21,12 +21,12 @@ from service.audit.log import record
 from service.content.enums import EntryKind
 from service.errors import FieldError, NotFound
 from service.settings import Settings
-from service.staff.actors import STRANGER, Actor, checked
+from service.staff.actors import STRANGER, Actor
 from service.staff.enums import StaffRole
 from service.staff.errors import StaffError, StaffErrorCode
 from service.staff.models import ApiToken, StaffSession, StaffUser
 from service.staff.passwords import dummy_hash, hash_password, verify_password
-from service.staff.roles import require_role
+from service.staff.roles import require_actor_role, require_role
 from service.staff.throttle import LoginThrottle, ThrottleUnavailable
 from service.staff.tokens import TokenKind, new_token, token_digest, token_kind
 from service.staff.validation import (
@@ -81,8 +81,7 @@ async def create_staff(
     locale: str | None = None,
 ) -> StaffUser:
     """A new staff account; the command line creates the first admin as SYSTEM."""
-    if isinstance(member := checked(actor), StaffUser):
-        require_role(member, StaffRole.ADMIN)
+    require_actor_role(actor, StaffRole.ADMIN)
     email = normalize_email(email)
     name = name.strip()
     locale = locale or settings.default_locale
@@ -291,8 +290,7 @@ async def set_staff_password(
 ) -> StaffUser:
     """Someone's new password, set by an admin (or SYSTEM, the operator at the command
     line); every session of theirs ends, so whoever knew the old one is out."""
-    if isinstance(member := checked(actor), StaffUser):
-        require_role(member, StaffRole.ADMIN)
+    require_actor_role(actor, StaffRole.ADMIN)
     errors = _password_errors(password, settings, "password")
     if errors:
         raise StaffError(errors)

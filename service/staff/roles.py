@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.errors import Forbidden, NotAuthenticated
+from service.staff.actors import Actor, System, checked
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 
@@ -22,3 +23,18 @@ def require_role(actor: StaffUser | None, role: StaffRole) -> StaffUser:
     if not has_role(actor, role):
         raise Forbidden(f"This needs the {role.value} role or a higher one.")
     return actor
+
+
+def actor_has_role(actor: Actor, role: StaffRole) -> bool:
+    """SYSTEM may do anything an admin may; staff need `role` (see has_role)."""
+    member = checked(actor)
+    return isinstance(member, System) or has_role(member, role)
+
+
+def require_actor_role(actor: Actor, role: StaffRole) -> Actor:
+    """The actor, if SYSTEM or staff with `role` or above; staff are refused as require_role
+    refuses them, and a missing actor is a TypeError (checked), never "anyone"."""
+    member = checked(actor)
+    if isinstance(member, StaffUser):
+        require_role(member, role)
+    return member

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -211,11 +211,6 @@ async def update_me(
     return staff
 
 
-def _password_errors(password: str, settings: Settings, field: str) -> list[FieldError]:
-    """createstaff's policy, reported on the field the caller sent."""
-    return [replace(error, field=field) for error in password_errors(password, settings)]
-
-
 async def _store_password(
     staff: StaffUser,
     password: str,
@@ -257,7 +252,7 @@ async def change_password(
     """A staff member's own new password. Their other sessions end; `session_token`'s
     (the one asking, when it is a sign-in) stays, so the change does not sign them out."""
     require_role(actor, StaffRole.AUTHOR)
-    errors = _password_errors(new_password, settings, "newPassword")
+    errors = password_errors(new_password, settings, "newPassword")
     if errors:
         raise StaffError(errors)
     check = await asyncio.to_thread(
@@ -291,7 +286,7 @@ async def set_staff_password(
     """Someone's new password, set by an admin (or SYSTEM, the operator at the command
     line); every session of theirs ends, so whoever knew the old one is out."""
     require_actor_role(actor, StaffRole.ADMIN)
-    errors = _password_errors(password, settings, "password")
+    errors = password_errors(password, settings)
     if errors:
         raise StaffError(errors)
     staff = await StaffUser.get_or_none(id=staff_id)

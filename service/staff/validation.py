@@ -63,13 +63,13 @@ def locale_errors(locale: str, settings: Settings) -> list[FieldError]:
     ]
 
 
-def password_errors(password: str, settings: Settings) -> list[FieldError]:
+def password_errors(password: str, settings: Settings, field: str = "password") -> list[FieldError]:
     if len(password) < settings.min_password_length:
         return [
             FieldError(
                 StaffErrorCode.PASSWORD_TOO_SHORT,
                 f"A password needs at least {settings.min_password_length} characters.",
-                "password",
+                field,
             )
         ]
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -77,7 +77,7 @@ def password_errors(password: str, settings: Settings) -> list[FieldError]:
             FieldError(
                 StaffErrorCode.TOO_LONG,
                 f"A password has at most {MAX_PASSWORD_LENGTH} characters.",
-                "password",
+                field,
             )
         ]
     return []

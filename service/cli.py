@@ -8,7 +8,7 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from service.staff.enums import StaffRole
 
 if TYPE_CHECKING:
     from service.errors import DomainError
+    from service.staff.actors import Actor
 
 log = logging.getLogger("buletin.cli")
 # After SIGTERM, requests still running get this long before the server stops anyway.
@@ -145,70 +146,67 @@ def _problems(exc: DomainError) -> str:
     )
 
 
-def cmd_createstaff(args: argparse.Namespace) -> None:
+def _as_operator(command: str, settings: Settings, work: Callable[[Actor], Awaitable[str]]) -> None:
+    """Run `work` with the ORM open and print what it reports. The operator at the command
+    line acts as SYSTEM. A refused action or a database without its tables (no `buletin
+    migrate` yet) ends the command with one line, not a traceback."""
     from tortoise.exceptions import OperationalError
 
     from service.db import orm
     from service.errors import DomainError
-    from service.staff.actions import create_staff
     from service.staff.actors import SYSTEM
+
+    async def run() -> str:
+        async with orm(settings):
+            return await work(SYSTEM)
+
+    try:
+        print(asyncio.run(run()))
+    except DomainError as exc:
+        sys.exit(f"buletin {command}: {_problems(exc)}")
+    except OperationalError as exc:
+        sys.exit(f"buletin {command}: the database refused ({exc}); has `buletin migrate` run?")
+
+
+def cmd_createstaff(args: argparse.Namespace) -> None:
+    from service.staff.actions import create_staff
 
     settings = get_settings()
     password = _read_password()
 
-    async def create() -> str:
-        async with orm(settings):
-            member = await create_staff(
-                args.email,
-                args.name,
-                StaffRole(args.role),
-                password,
-                locale=args.locale,
-                actor=SYSTEM,
-                settings=settings,
-            )
+    async def create(actor: Actor) -> str:
+        member = await create_staff(
+            args.email,
+            args.name,
+            StaffRole(args.role),
+            password,
+            locale=args.locale,
+            actor=actor,
+            settings=settings,
+        )
         return f"staff account {member.id} created: {member.email} ({member.role.value})"
 
-    try:
-        print(asyncio.run(create()))
-    except DomainError as exc:
-        sys.exit(f"buletin createstaff: {_problems(exc)}")
-    except OperationalError as exc:
-        sys.exit(f"buletin createstaff: the database refused ({exc}); has `buletin migrate` run?")
+    _as_operator("createstaff", settings, create)
 
 
 def cmd_setpassword(args: argparse.Namespace) -> None:
-    from tortoise.exceptions import OperationalError
-
-    from service.db import orm
-    from service.errors import DomainError
     from service.staff.actions import set_staff_password, staff_id_for_email
-    from service.staff.actors import SYSTEM
 
     settings = get_settings()
     password = _read_password("setpassword")
 
-    async def change() -> str:
-        async with orm(settings):
-            staff_id = await staff_id_for_email(args.email)
-            if staff_id is None:
-                sys.exit(f"buletin setpassword: no staff account for {args.email}")
-            # The operator at the command line acts as the system (actor None).
-            member = await set_staff_password(SYSTEM, staff_id, password, settings=settings)
+    async def change(actor: Actor) -> str:
+        staff_id = await staff_id_for_email(args.email)
+        if staff_id is None:
+            sys.exit(f"buletin setpassword: no staff account for {args.email}")
+        member = await set_staff_password(actor, staff_id, password, settings=settings)
         return f"password of {member.email} changed; their sessions have ended"
 
-    try:
-        print(asyncio.run(change()))
-    except DomainError as exc:
-        sys.exit(f"buletin setpassword: {_problems(exc)}")
-    except OperationalError as exc:
-        sys.exit(f"buletin setpassword: the database refused ({exc}); has `buletin migrate` run?")
+    _as_operator("setpassword", settings, change)
 
 
 def cmd_suppress(args: argparse.Namespace) -> None:
     from service.audience.suppression import import_suppressions
-    from service.db import orm
-    from service.staff.actors import SYSTEM
 
     settings = get_settings()
     try:
@@ -217,18 +215,15 @@ def cmd_suppress(args: argparse.Namespace) -> None:
     except OSError as exc:
         sys.exit(f"buletin suppress: cannot read {args.file}: {exc.strerror}")
 
-    async def run() -> None:
-        async with orm(settings):
-            # The operator at the command line acts as SYSTEM, as for createstaff.
-            report = await import_suppressions(lines, reason=args.reason, actor=SYSTEM)
-        print(
+    async def run(actor: Actor) -> str:
+        report = await import_suppressions(lines, reason=args.reason, actor=actor)
+        summary = (
             f"suppressed {report.suppressed}, already suppressed {report.already}, "
             f"not subscribed {report.unknown}, not an address {len(report.invalid)}"
         )
-        for line in report.invalid[:20]:
-            print(f"  not an address: {line}")
+        return "\n".join([summary, *(f"  not an address: {line}" for line in report.invalid[:20])])
 
-    asyncio.run(run())
+    _as_operator("suppress", settings, run)
 
 
 def cmd_export_schema(args: argparse.Namespace) -> None:

@@ -44,11 +44,7 @@ async def build_view(
     contents = await load_contents(content)
     ids = sorted({item.id for items in contents.sections.values() for item in items})
     # Still public ones only: an entry unpublished since the digest was planned drops out.
-    entries: dict[int, EntryRecord] = {}
-    for entry_id in ids:
-        record = await queries.find_by_id(entry_id, statuses=(EntryStatus.PUBLISHED,))
-        if record is not None:
-            entries[entry_id] = record
+    entries = await queries.find_by_ids(ids, statuses=(EntryStatus.PUBLISHED,))
     found = await queries.translations_by_entry(list(entries), with_body=False)
     translations = {eid: {tr.locale: tr for tr in rows} for eid, rows in found.items()}
     return DigestView(digest_id, frequency, contents, entries, translations)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from service.content.actions import read_content_version
 from service.content.enums import EntryKind, EntryStatus
 from service.feeds import calendars, entries, snapshots
 from service.feeds.items import TAG_DATE, authority, feed_item
@@ -79,7 +80,7 @@ async def render_stream(
     stream: Stream, settings: Settings, now: datetime, topics: TopicNames
 ) -> dict[FeedKey, Rendered]:
     topic = stream.name if stream.topic else None
-    version = await entries.content_version()
+    version = await read_content_version()
     found = await entries.newest(stream.kinds, topic, limit=settings.feed_items, now=now)
     out: dict[FeedKey, Rendered] = {}
     for locale in settings.locales:
@@ -93,7 +94,7 @@ async def render_stream(
 
 
 async def render_calendar(name: str, settings: Settings, now: datetime) -> dict[FeedKey, Rendered]:
-    version = await entries.content_version()
+    version = await read_content_version()
     listings = await calendars.sync(CALENDAR_KINDS[name], settings, now)
     ids = [listing.entry.record.id for listing in listings]
     out: dict[FeedKey, Rendered] = {}

@@ -18,6 +18,7 @@ from service.content import queries
 from service.content.enums import EntryStatus
 from service.content.locales import pick
 from service.content.queries import EntryRecord, TranslationRecord
+from service.content.urls import entry_url
 from service.mail.render import Rendered, Renderer, slot_marker
 from service.settings import Settings
 
@@ -68,9 +69,7 @@ def _item(
     return {
         "kind": row.kind.value,
         "title": tr.title,
-        "url": settings.frontend_url.format(
-            locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
-        ),
+        "url": entry_url(row.kind, row.id, tr.locale, tr.slug, settings),
         "summary": tr.summary,
         "starts_at": row.starts_at,
         "ends_at": row.ends_at,

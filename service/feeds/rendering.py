@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from service.content.actions import read_content_version
-from service.content.enums import EntryKind, EntryStatus
+from service.content.enums import EntryStatus
 from service.feeds import calendars, entries, snapshots
 from service.feeds.items import TAG_DATE, authority, feed_item
 from service.feeds.snapshots import Snapshot
@@ -21,6 +21,7 @@ from service.feeds.streams import (
     CALENDAR_KINDS,
     CALENDAR_OF_KIND,
     NAMED_STREAMS,
+    STREAM_OF_KIND,
     SYNDICATION_FORMATS,
     FeedKey,
     Stream,
@@ -35,7 +36,6 @@ from service.settings import Settings
 
 log = logging.getLogger("buletin.feeds")
 TopicNames = Mapping[str, Mapping[str, str]]
-STREAM_OF_KIND = {EntryKind.NEWS: "news", EntryKind.EVENT: "events", EntryKind.CALL: "calls"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from service.content.actions import read_content_version
 from service.content.enums import EntryStatus
 from service.feeds import calendars, entries, snapshots
 from service.feeds.items import TAG_DATE, authority, feed_item
-from service.feeds.snapshots import Snapshot
+from service.feeds.snapshots import Rendered, Snapshot
 from service.feeds.streams import (
     CALENDAR_KINDS,
     CALENDAR_OF_KIND,
@@ -36,13 +36,6 @@ from service.settings import Settings
 
 log = logging.getLogger("buletin.feeds")
 TopicNames = Mapping[str, Mapping[str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    body: bytes
-    entry_ids: list[int]
-    version: int  # the content version read before the entries
 
 
 @dataclass
@@ -105,12 +98,10 @@ async def render_calendar(name: str, settings: Settings, now: datetime) -> dict[
 
 
 async def _store(rendered: Mapping[FeedKey, Rendered], now: datetime, outcome: Outcome) -> None:
-    for key, feed in rendered.items():
-        _, changed = await snapshots.store(
-            key.path, feed.body, feed.entry_ids, now, version=feed.version
-        )
+    stored = await snapshots.store_all({key.path: feed for key, feed in rendered.items()}, now)
+    for path, (_, changed) in stored.items():
         if changed:
-            outcome.changed.append(key.path)
+            outcome.changed.append(path)
         else:
             outcome.unchanged += 1
 
@@ -204,12 +195,8 @@ async def snapshot_for(
         if key.stream.topic and key.stream.name not in topics:
             return None
         rendered = await render_stream(key.stream, settings, moment, topics)
-    snapshot: Snapshot | None = None
-    for other, feed in rendered.items():
-        stored_now, _ = await snapshots.store(
-            other.path, feed.body, feed.entry_ids, moment, version=feed.version
-        )
-        if other == key:
-            snapshot = stored_now
+    stored_now = await snapshots.store_all(
+        {other.path: feed for other, feed in rendered.items()}, moment
+    )
     log.info("feeds.rendered_on_demand path=%s", key.path)
-    return snapshot
+    return stored_now[key.path][0] if key.path in stored_now else None

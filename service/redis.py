@@ -98,10 +98,6 @@ def embedded_redis_url(folder: Path) -> str:
         return _embedded_url
 
 
-def owns_embedded_redis() -> bool:
-    return _embedded is not None
-
-
 def shutdown_embedded_redis() -> None:
     """Stop the embedded server if this process started it (SIGTERM: redis-py's SHUTDOWN
     path stalls ~4 s); a server another process started is only forgotten here."""

@@ -18,6 +18,7 @@ from service.content import queries
 from service.content.enums import EntryStatus
 from service.content.locales import pick
 from service.content.queries import EntryRecord, TranslationRecord
+from service.content.urls import entry_url
 from service.mail.render import Rendered, Renderer, slot_marker
 from service.settings import Settings
 
@@ -44,11 +45,7 @@ async def build_view(
     contents = await load_contents(content)
     ids = sorted({item.id for items in contents.sections.values() for item in items})
     # Still public ones only: an entry unpublished since the digest was planned drops out.
-    entries: dict[int, EntryRecord] = {}
-    for entry_id in ids:
-        record = await queries.find_by_id(entry_id, statuses=(EntryStatus.PUBLISHED,))
-        if record is not None:
-            entries[entry_id] = record
+    entries = await queries.find_by_ids(ids, statuses=(EntryStatus.PUBLISHED,))
     found = await queries.translations_by_entry(list(entries), with_body=False)
     translations = {eid: {tr.locale: tr for tr in rows} for eid, rows in found.items()}
     return DigestView(digest_id, frequency, contents, entries, translations)
@@ -72,9 +69,7 @@ def _item(
     return {
         "kind": row.kind.value,
         "title": tr.title,
-        "url": settings.frontend_url.format(
-            locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
-        ),
+        "url": entry_url(row.kind, row.id, tr.locale, tr.slug, settings),
         "summary": tr.summary,
         "starts_at": row.starts_at,
         "ends_at": row.ends_at,

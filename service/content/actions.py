@@ -44,6 +44,7 @@ __all__ = [
     "bump_content_version",
     "create_entry",
     "delete_entry",
+    "read_content_version",
     "restore_revision",
     "submit_entry",
     "update_entry",
@@ -53,6 +54,12 @@ __all__ = [
 async def bump_content_version() -> None:
     """Every change the public can see calls this in its transaction: cached answers go stale."""
     await ContentVersion.filter(id=1).update(version=F("version") + 1)
+
+
+async def read_content_version() -> int:
+    """The counter bump_content_version moves: read before content, it dates what was read."""
+    row = await ContentVersion.get_or_none(id=1)
+    return int(row.version) if row is not None else 0
 
 
 async def lock_entry(entry_id: int) -> Entry:

@@ -239,12 +239,21 @@ async def find_by_slug(
 async def find_by_id(
     entry_id: int, *, statuses: Sequence[EntryStatus] = PUBLIC_STATUSES
 ) -> EntryRecord | None:
+    return (await find_by_ids([entry_id], statuses=statuses)).get(entry_id)
+
+
+async def find_by_ids(
+    entry_ids: Sequence[int], *, statuses: Sequence[EntryStatus] = PUBLIC_STATUSES
+) -> dict[int, EntryRecord]:
+    """The entries with these ids and one of these statuses, by id: one statement."""
+    if not entry_ids:
+        return {}
     sql = statement()
     rows = await sql.rows(
-        f"SELECT {_SELECT_ENTRY} FROM entry e WHERE e.id = {sql.param(entry_id)}"
+        f"SELECT {_SELECT_ENTRY} FROM entry e WHERE {sql.is_in('e.id', entry_ids)}"
         f" AND {sql.is_in('e.status', [s.value for s in statuses])}"
     )
-    return _record(rows[0]) if rows else None
+    return {record.id: record for record in map(_record, rows)}
 
 
 async def translations_by_entry(

@@ -9,7 +9,6 @@ cancellation instead of an event that silently vanished.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -17,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from service.content.enums import EntryKind, EntryStatus
@@ -66,13 +64,12 @@ async def sync(kind: EntryKind, settings: Settings, now: datetime) -> list[Listi
         for item in await CalendarItem.filter(entry__kind=kind).order_by("id")
     }
     listings: list[Listing] = []
+    new: list[CalendarItem] = []
     for ahead in listed:
         item = known.pop(ahead.record.id, None)
         mark = fingerprint(ahead)
         if item is None:
-            # Another render may have listed it in the meantime.
-            with contextlib.suppress(IntegrityError):
-                await CalendarItem.create(entry_id=ahead.record.id, fingerprint=mark)
+            new.append(CalendarItem(entry_id=ahead.record.id, fingerprint=mark))
             listings.append(Listing(ahead, 0))
         elif item.cancelled_at is not None or item.fingerprint != mark:
             await CalendarItem.filter(id=item.id).update(
@@ -81,23 +78,32 @@ async def sync(kind: EntryKind, settings: Settings, now: datetime) -> list[Listi
             listings.append(Listing(ahead, item.sequence + 1))
         else:
             listings.append(Listing(ahead, item.sequence))
+    if new:
+        # Another render may have listed some in the meantime: theirs stay.
+        await CalendarItem.bulk_create(new, ignore_conflicts=True)
     # What it listed before and lists no more: taken down ahead of time, or simply past.
     gone = {entry.record.id: entry for entry in await entries.any_status(list(known))}
     keep_until = now - timedelta(days=settings.calendar_cancelled_days)
+    cancelled: list[int] = []
+    dropped: list[int] = []
     for entry_id, item in known.items():
         entry = gone.get(entry_id)
         if entry is None or not _cancellable(entry, now):
-            await CalendarItem.filter(id=item.id).delete()
+            dropped.append(item.id)
         elif item.cancelled_at is None:
-            await CalendarItem.filter(id=item.id).update(
-                sequence=F("sequence") + 1, cancelled_at=now
-            )
+            cancelled.append(item.id)
             log.info("feeds.calendar_cancelled entry=%s", entry_id)
             listings.append(Listing(entry, item.sequence + 1, now))
         elif item.cancelled_at < keep_until:
-            await CalendarItem.filter(id=item.id).delete()
+            dropped.append(item.id)
         else:
             listings.append(Listing(entry, item.sequence, item.cancelled_at))
+    if cancelled:
+        await CalendarItem.filter(id__in=cancelled).update(
+            sequence=F("sequence") + 1, cancelled_at=now
+        )
+    if dropped:
+        await CalendarItem.filter(id__in=dropped).delete()
     return listings
 
 

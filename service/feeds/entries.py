@@ -12,10 +12,7 @@ from datetime import datetime
 
 from service.content import queries
 from service.content.enums import EntryKind, EntryStatus
-from service.content.models import ContentVersion
 from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
-
-__all__ = ["EntryRecord", "FeedEntry", "TopicRecord", "TranslationRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +22,12 @@ class FeedEntry:
     topics: list[TopicRecord]
 
 
-async def _whole(records: Sequence[EntryRecord]) -> list[FeedEntry]:
+async def _whole(records: Sequence[EntryRecord], *, with_body: bool) -> list[FeedEntry]:
+    """`with_body`: only syndication feeds carry the text; calendars and routing do not."""
     ids = [record.id for record in records]
     if not ids:
         return []
-    translations = await queries.translations_by_entry(ids)
+    translations = await queries.translations_by_entry(ids, with_body=with_body)
     topics = await queries.topics_by_entry(ids)
     return [
         FeedEntry(
@@ -48,7 +46,7 @@ async def newest(
     """Published entries, newest first (the public `entries` query's order)."""
     flt = queries.EntryFilter(kinds=kinds, topics=(topic,) if topic else ())
     page = await queries.list_entries(flt, first=limit, after=None, now=now)
-    return await _whole(page.entries)
+    return await _whole(page.entries, with_body=True)
 
 
 async def ahead(kind: EntryKind, *, limit: int, now: datetime) -> list[FeedEntry]:
@@ -58,26 +56,16 @@ async def ahead(kind: EntryKind, *, limit: int, now: datetime) -> list[FeedEntry
     else:
         flt = queries.EntryFilter(kinds=(kind,), open=True)
     page = await queries.list_entries(flt, first=limit, after=None, now=now)
-    return await _whole(page.entries)
+    return await _whole(page.entries, with_body=False)
 
 
 async def any_status(entry_ids: Sequence[int]) -> list[FeedEntry]:
     """These entries whatever their status (taken-down ones a calendar announces cancelled)."""
-    records = [
-        record
-        for entry_id in entry_ids
-        if (record := await queries.find_by_id(entry_id, statuses=tuple(EntryStatus)))
-    ]
-    return await _whole(records)
+    found = await queries.find_by_ids(entry_ids, statuses=tuple(EntryStatus))
+    records = [found[entry_id] for entry_id in entry_ids if entry_id in found]
+    return await _whole(records, with_body=False)
 
 
 async def topic_names() -> dict[str, dict[str, str]]:
     """Every topic's names by locale, in topic order."""
     return {topic.slug: topic.names for topic in await queries.all_topics()}
-
-
-async def content_version() -> int:
-    """The counter every public change bumps in its transaction: read before the entries,
-    it dates what a render saw."""
-    row = await ContentVersion.get_or_none(id=1)
-    return int(row.version) if row is not None else 0

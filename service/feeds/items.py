@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from service.content.enums import EntryKind
 from service.content.locales import pick
 from service.content.sanitize import sanitize_html
+from service.content.urls import entry_url
 from service.feeds.entries import FeedEntry
 from service.mail.dates import DateFormatter
 from service.mail.i18n import translations_for
@@ -29,7 +30,6 @@ class Category:
 @dataclass(frozen=True, slots=True)
 class FeedItem:
     entry_id: int
-    kind: EntryKind
     locale: str  # the translation served: the feed's, or the fallback
     id: str  # stable across re-renders and edits: from the entry's id, never its slug
     title: str
@@ -40,7 +40,6 @@ class FeedItem:
     updated: datetime
     categories: tuple[Category, ...]
     image: str | None
-    record_dates: tuple[tuple[str, str], ...]  # ("When", "…"), translated, for the text
 
 
 @lru_cache(maxsize=16)
@@ -51,11 +50,6 @@ def authority(public_base_url: str) -> str:
 def item_id(entry_id: int, locale: str, settings: Settings) -> str:
     """tag:example.org,2026:sq/entry/12 — per language, as each language's text differs."""
     return f"tag:{authority(settings.public_base_url)},{TAG_DATE}:{locale}/entry/{entry_id}"
-
-
-def entry_url(entry: FeedEntry, locale: str, slug: str, settings: Settings) -> str:
-    kind = entry.record.kind.value
-    return settings.frontend_url.format(locale=locale, kind=kind, slug=slug, id=entry.record.id)
 
 
 def dates_of(entry: FeedEntry, locale: str, settings: Settings) -> tuple[tuple[str, str], ...]:
@@ -90,11 +84,10 @@ def feed_item(entry: FeedEntry, locale: str, settings: Settings) -> FeedItem | N
     published = record.published_at or record.updated_at
     return FeedItem(
         entry_id=record.id,
-        kind=record.kind,
         locale=tr.locale,
         id=item_id(record.id, locale, settings),
         title=tr.title,
-        url=entry_url(entry, tr.locale, tr.slug, settings),
+        url=entry_url(record.kind, record.id, tr.locale, tr.slug, settings),
         summary=summary,
         # Stored bodies are cleaned on the way in; cleaned again here, as feeds leave the site.
         content_html=facts + sanitize_html(tr.body_html),
@@ -105,5 +98,4 @@ def feed_item(entry: FeedEntry, locale: str, settings: Settings) -> FeedItem | N
             for topic in entry.topics
         ),
         image=record.cover_image_url,
-        record_dates=dates,
     )

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from service.content.enums import EntryKind, EntryStatus
+from service.content.actions import read_content_version
+from service.content.enums import EntryStatus
 from service.feeds import calendars, entries, snapshots
 from service.feeds.items import TAG_DATE, authority, feed_item
-from service.feeds.snapshots import Snapshot
+from service.feeds.snapshots import Rendered, Snapshot
 from service.feeds.streams import (
     CALENDAR_KINDS,
     CALENDAR_OF_KIND,
     NAMED_STREAMS,
+    STREAM_OF_KIND,
     SYNDICATION_FORMATS,
     FeedKey,
     Stream,
@@ -34,14 +36,6 @@ from service.settings import Settings
 
 log = logging.getLogger("buletin.feeds")
 TopicNames = Mapping[str, Mapping[str, str]]
-STREAM_OF_KIND = {EntryKind.NEWS: "news", EntryKind.EVENT: "events", EntryKind.CALL: "calls"}
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    body: bytes
-    entry_ids: list[int]
-    version: int  # the content version read before the entries
 
 
 @dataclass
@@ -79,7 +73,7 @@ async def render_stream(
     stream: Stream, settings: Settings, now: datetime, topics: TopicNames
 ) -> dict[FeedKey, Rendered]:
     topic = stream.name if stream.topic else None
-    version = await entries.content_version()
+    version = await read_content_version()
     found = await entries.newest(stream.kinds, topic, limit=settings.feed_items, now=now)
     out: dict[FeedKey, Rendered] = {}
     for locale in settings.locales:
@@ -93,7 +87,7 @@ async def render_stream(
 
 
 async def render_calendar(name: str, settings: Settings, now: datetime) -> dict[FeedKey, Rendered]:
-    version = await entries.content_version()
+    version = await read_content_version()
     listings = await calendars.sync(CALENDAR_KINDS[name], settings, now)
     ids = [listing.entry.record.id for listing in listings]
     out: dict[FeedKey, Rendered] = {}
@@ -104,12 +98,10 @@ async def render_calendar(name: str, settings: Settings, now: datetime) -> dict[
 
 
 async def _store(rendered: Mapping[FeedKey, Rendered], now: datetime, outcome: Outcome) -> None:
-    for key, feed in rendered.items():
-        _, changed = await snapshots.store(
-            key.path, feed.body, feed.entry_ids, now, version=feed.version
-        )
+    stored = await snapshots.store_all({key.path: feed for key, feed in rendered.items()}, now)
+    for path, (_, changed) in stored.items():
         if changed:
-            outcome.changed.append(key.path)
+            outcome.changed.append(path)
         else:
             outcome.unchanged += 1
 
@@ -203,12 +195,8 @@ async def snapshot_for(
         if key.stream.topic and key.stream.name not in topics:
             return None
         rendered = await render_stream(key.stream, settings, moment, topics)
-    snapshot: Snapshot | None = None
-    for other, feed in rendered.items():
-        stored_now, _ = await snapshots.store(
-            other.path, feed.body, feed.entry_ids, moment, version=feed.version
-        )
-        if other == key:
-            snapshot = stored_now
+    stored_now = await snapshots.store_all(
+        {other.path: feed for other, feed in rendered.items()}, moment
+    )
     log.info("feeds.rendered_on_demand path=%s", key.path)
-    return snapshot
+    return stored_now[key.path][0] if key.path in stored_now else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +17,24 @@ class Snapshot:
     path: str
     body: bytes
     etag: str
+    last_modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    body: bytes
+    entry_ids: list[int]
+    version: int  # the content version read before the entries
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A stored snapshot without its body: all a render needs to tell whether it changed."""
+
+    id: int
+    etag: str
+    source_version: int
+    entry_ids: list[int]
     last_modified: datetime
 
 
@@ -38,25 +56,59 @@ async def load(path: str) -> Snapshot | None:
     return _snapshot(row) if row is not None else None
 
 
+async def _stored(paths: Sequence[str]) -> dict[str, _Stored]:
+    rows = await FeedSnapshot.filter(path__in=list(paths)).values_list(
+        "path", "id", "etag", "source_version", "entry_ids", "last_modified"
+    )
+    return {
+        str(path): _Stored(row_id, etag, source_version, entry_ids, last_modified)
+        for path, row_id, etag, source_version, entry_ids, last_modified in rows
+    }
+
+
+async def store_all(
+    feeds: Mapping[str, Rendered], now: datetime
+) -> dict[str, tuple[Snapshot, bool]]:
+    """Keep each feed's bytes for its path; each flag says whether the stored bytes changed.
+
+    One read finds what is stored for all of them (without the bodies: most renders
+    give the same bytes again, and the ETag says so).
+    """
+    known = await _stored(list(feeds))
+    return {path: await _store(path, feed, now, known.get(path)) for path, feed in feeds.items()}
+
+
 async def store(
     path: str, body: bytes, entry_ids: Sequence[int], now: datetime, *, version: int
 ) -> tuple[Snapshot, bool]:
-    """Keep these bytes for `path`, rendered from content `version`; the flag says whether
-    the stored bytes changed.
+    feed = Rendered(body, list(entry_ids), version)
+    return (await store_all({path: feed}, now))[path]
+
+
+async def _store(
+    path: str, feed: Rendered, now: datetime, row: _Stored | None
+) -> tuple[Snapshot, bool]:
+    """Keep these bytes for `path`, rendered from content `feed.version`.
 
     Jobs run concurrently: a render that read the entries before another one did must not
     overwrite the newer feed, so a snapshot only ever moves to a later content version.
     The same bytes keep their ETag and date.
     """
+    body, version = feed.body, feed.version
     etag = etag_of(body)
-    ids = sorted(set(entry_ids))
-    row = await FeedSnapshot.get_or_none(path=path)
-    if row is not None and (row.etag == etag or row.source_version > version):
-        if row.etag == etag and (row.entry_ids != ids or row.source_version < version):
+    ids = sorted(set(feed.entry_ids))
+    if row is not None and row.etag == etag:
+        if row.entry_ids != ids or row.source_version < version:
             await FeedSnapshot.filter(id=row.id, source_version__lte=version).update(
                 entry_ids=ids, source_version=version
             )
-        return _snapshot(row), False
+        return Snapshot(path, body, row.etag, row.last_modified.astimezone(UTC)), False
+    if row is not None and row.source_version > version:
+        # A newer render's bytes stay; only here is the stored body needed.
+        newer = await load(path)
+        if newer is not None:
+            return newer, False
+        row = None  # dropped since it was read
     moment = _whole_seconds(now)
     if row is not None and moment <= row.last_modified:
         # Changed twice within a second: a later date, or If-Modified-Since would hide it.

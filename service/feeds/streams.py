@@ -15,6 +15,7 @@ from enum import Enum
 
 from service.content.enums import EntryKind
 from service.content.locales import pick
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH
 from service.mail.i18n import translations_for
 from service.settings import Settings
 
@@ -29,12 +30,14 @@ class FeedFormat(str, Enum):
 
 
 SYNDICATION_FORMATS = (FeedFormat.RSS, FeedFormat.ATOM, FeedFormat.JSON)
-CONTENT_TYPES = {
-    FeedFormat.RSS: "application/rss+xml; charset=utf-8",
-    FeedFormat.ATOM: "application/atom+xml; charset=utf-8",
-    FeedFormat.JSON: "application/feed+json; charset=utf-8",
-    FeedFormat.ICS: "text/calendar; charset=utf-8",
+MEDIA_TYPES = {
+    FeedFormat.RSS: "application/rss+xml",
+    FeedFormat.ATOM: "application/atom+xml",
+    FeedFormat.JSON: "application/feed+json",
+    FeedFormat.ICS: "text/calendar",
 }
+# What the responses say: every feed is written in UTF-8.
+CONTENT_TYPES = {fmt: f"{media}; charset=utf-8" for fmt, media in MEDIA_TYPES.items()}
 # The kinds each named stream lists; () is every kind.
 STREAM_KINDS: Mapping[str, tuple[EntryKind, ...]] = {
     "all": (),
@@ -42,6 +45,8 @@ STREAM_KINDS: Mapping[str, tuple[EntryKind, ...]] = {
     "events": (EntryKind.EVENT,),
     "calls": (EntryKind.CALL,),
 }
+# The named stream of each kind alone.
+STREAM_OF_KIND = {kinds[0]: name for name, kinds in STREAM_KINDS.items() if len(kinds) == 1}
 # The calendars, by the kind they list.
 CALENDAR_KINDS: Mapping[str, EntryKind] = {"events": EntryKind.EVENT, "calls": EntryKind.CALL}
 CALENDAR_OF_KIND = {kind: name for name, kind in CALENDAR_KINDS.items()}
@@ -109,7 +114,7 @@ def parse_feed(locale: str, filename: str, *, topic: bool, settings: Settings) -
     except ValueError:
         return None
     if topic:
-        ok = fmt is not FeedFormat.ICS and name.isascii() and len(name) <= 80
+        ok = fmt is not FeedFormat.ICS and name.isascii() and len(name) <= MAX_TOPIC_SLUG_LENGTH
     elif fmt is FeedFormat.ICS:
         ok = name in CALENDAR_KINDS
     else:

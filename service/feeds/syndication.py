@@ -18,15 +18,10 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from service.feeds.items import FeedItem
-from service.feeds.streams import FeedFormat
+from service.feeds.streams import MEDIA_TYPES, FeedFormat
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-MEDIA_TYPES = {
-    FeedFormat.RSS: "application/rss+xml",
-    FeedFormat.ATOM: "application/atom+xml",
-    FeedFormat.JSON: "application/feed+json",
-}
 # An empty feed still needs an `updated`; a fixed one keeps its bytes stable.
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 

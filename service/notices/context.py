@@ -16,6 +16,7 @@ from service.content import queries
 from service.content.enums import EntryStatus
 from service.content.locales import pick, sorted_locales
 from service.content.preview import make_preview_token
+from service.content.urls import entry_url
 from service.settings import Settings
 
 # A notice may be read days later: its preview link outlives the usual preview token.
@@ -47,11 +48,6 @@ async def notice_contexts(
     }
     preview = make_preview_token(entry_id, settings, ttl=PREVIEW_LINK_LIFETIME)
 
-    def entry_url(locale: str, slug: str) -> str:
-        return settings.frontend_url.format(
-            locale=locale, kind=row.kind.value, slug=slug, id=row.id
-        )
-
     contexts: dict[str, dict[str, Any]] = {}
     for locale in settings.locales:
         tr = pick(translations, locale, settings)
@@ -61,7 +57,7 @@ async def notice_contexts(
             {
                 "locale": other,
                 "name": language_name(other, locale),
-                "url": entry_url(other, translations[other].slug),
+                "url": entry_url(row.kind, row.id, other, translations[other].slug, settings),
             }
             for other in sorted_locales(translations, settings)
             if other != tr.locale
@@ -69,7 +65,7 @@ async def notice_contexts(
         contexts[locale] = {
             "entry_title": tr.title,
             "entry_kind": row.kind.value,
-            "entry_url": entry_url(tr.locale, tr.slug),
+            "entry_url": entry_url(row.kind, row.id, tr.locale, tr.slug, settings),
             "other_languages": others,
             "preview_url": settings.preview_url.format(
                 token=preview.token, locale=tr.locale, kind=row.kind.value, id=row.id

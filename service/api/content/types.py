@@ -11,6 +11,7 @@ from service.api.context import Info
 from service.api.staff.types import Staff
 from service.content.enums import EntryKind, EntryStatus
 from service.content.locales import fallback_order, pick, sorted_locales
+from service.content.urls import entry_url
 
 if TYPE_CHECKING:
     from service.content.queries import EntryRecord, TopicRecord, TranslationRecord
@@ -165,9 +166,7 @@ def entry_of(
         "slug": tr.slug,
         "summary": tr.summary,
         "body": tr.body_html,
-        "url": settings.frontend_url.format(
-            locale=tr.locale, kind=row.kind.value, slug=tr.slug, id=row.id
-        ),
+        "url": entry_url(row.kind, row.id, tr.locale, tr.slug, settings),
         "published_at": local(row.published_at),
         "updated_at": local_time(row.updated_at, zone),
         "cover_image_url": row.cover_image_url,

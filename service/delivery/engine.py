@@ -42,12 +42,6 @@ class Tally:
     deferred: int = 0  # released for a later try (4xx, a lost connection)
     skipped: int = 0  # nothing to send this row, or another worker had it
 
-    def add(self, other: Tally) -> None:
-        self.accepted += other.accepted
-        self.failed += other.failed
-        self.deferred += other.deferred
-        self.skipped += other.skipped
-
 
 class Mailing(Protocol[Row]):
     """What one kind of mail is; the Courier asks it and does the sending."""
@@ -238,9 +232,3 @@ def _compose(
 def _id(row: object) -> int:
     # Every ledger row has an id and attempts (see Ledger); the ORM types them loosely.
     return int(getattr(row, "id"))  # noqa: B009
-
-
-def retry_delay(job_try: int) -> int:
-    """Seconds before a job with temporary failures runs again: 10 s, 20 s, … 10 min."""
-    delay: int = min(10 * 2 ** max(job_try - 1, 0), 600)
-    return delay

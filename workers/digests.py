@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import Retry
-
 from service.audience import digest_sending as sending
 from service.audience import digest_tools
 from service.audience.digest_errors import DigestError
 from service.audience.digests import plan_digest
 from service.audience.enums import DigestFrequency
-from service.delivery.engine import retry_delay
 from service.outbox.relay import relay_pending
 from service.staff.actors import SYSTEM
+from workers.retry import retry_later
 
 BATCH_JOB = "send_digest_batch"
 
@@ -60,7 +58,7 @@ async def send_digest_batch(ctx: dict[str, Any], digest_id: int, first: int, las
         digest_id, first, last, courier=ctx["courier"], settings=ctx["settings"]
     )
     if tally.deferred:  # temporary failures: run again later; the ledger keeps it idempotent
-        raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
+        raise retry_later(ctx)
     return tally.accepted
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import Retry
-
-from service.delivery.engine import Tally, retry_delay
+from service.delivery.engine import Tally
 from service.notices import sending
+from workers.retry import retry_later
 
 
 async def send_staff_notices(
@@ -18,7 +17,7 @@ async def send_staff_notices(
         entry_id, published_by_id, courier=ctx["courier"], settings=ctx["settings"]
     )
     if tally.deferred:  # temporary failures: run again later; the ledger keeps it idempotent
-        raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
+        raise retry_later(ctx)
     return tally
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from arq import Retry
-
-from service.delivery.engine import retry_delay
 from service.notices.schedule import Told, tell_scheduler
 from service.outbox.events import (
     DIGEST_PLANNED,
@@ -21,6 +18,7 @@ from service.outbox.relay import relay_pending
 from workers.digests import send_test_digest, start_digest
 from workers.feeds import FEED_TOPICS, refresh_entry_feeds
 from workers.notices import send_staff_notices
+from workers.retry import retry_later
 from workers.subscriptions import send_subscription_confirmation
 
 log = logging.getLogger("buletin.workers.outbox")
@@ -51,10 +49,11 @@ async def process_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
             int(payload["entry_id"]),
             payload.get("staff_id"),
             str(payload["reason"]),
-            mail=ctx["mail_kit"],
+            courier=ctx["courier"],
+            settings=ctx["settings"],
         )
         if told is Told.RETRY:
-            raise Retry(defer=retry_delay(int(ctx.get("job_try", 1))))
+            raise retry_later(ctx)
         return f"scheduler {told.value}"
     if event.topic == SUBSCRIPTION_REQUESTED:
         payload = event.payload

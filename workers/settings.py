@@ -20,7 +20,6 @@ from service.delivery.engine import Courier
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import Sender, SmtpPool
-from service.notices.schedule import MailKit
 from service.queue import queue_pool, redis_settings
 from service.settings import Settings
 from workers.digests import (
@@ -86,12 +85,12 @@ async def startup(ctx: dict[str, Any]) -> None:
         await pool.__aenter__()
         ctx["mail"] = pool
         ctx["owns_mail"] = True
-    ctx["renderer"] = Renderer.from_settings(settings)
-    ctx["builder"] = MessageBuilder.from_settings(settings)
-    ctx["mail_kit"] = MailKit(ctx["renderer"], ctx["builder"], ctx["mail"], settings)
     # One courier per process: its slots bound the sends in flight (docs/architecture.md §1).
     ctx["courier"] = Courier(
-        ctx["mail"], ctx["renderer"], ctx["builder"], slots=settings.smtp_pool_size
+        ctx["mail"],
+        Renderer.from_settings(settings),
+        MessageBuilder.from_settings(settings),
+        slots=settings.smtp_pool_size,
     )
     log.info("worker.started queue=%s", settings.queue_name)
 

@@ -8,8 +8,8 @@ from arq import Retry
 
 from service.audience.confirmation import ConfirmationResult, send_confirmation
 from service.audience.subscriptions import purge_stale_sign_ups
-from service.delivery.engine import retry_delay
 from service.staff.actors import System
+from workers.retry import job_try, retry_later
 
 PURGE_ACTOR = System("cron.purge_pending")
 BUSY_MAX_DEFER_SECONDS = 30
@@ -21,19 +21,16 @@ async def send_subscription_confirmation(
     result = await send_confirmation(
         subscriber_id,
         request,
-        renderer=ctx["renderer"],
-        builder=ctx["builder"],
-        sender=ctx["mail"],
+        courier=ctx["courier"],
         settings=ctx["settings"],
     )
-    job_try = int(ctx.get("job_try", 1))
     # arq runs the job again later; the ledger on the subscriber keeps it idempotent.
     if result is ConfirmationResult.BUSY:
         # Another job of this subscriber is sending (a second sign-up in the same instant):
         # it is done within a second or two, so look again soon.
-        raise Retry(defer=min(2 ** (job_try - 1), BUSY_MAX_DEFER_SECONDS))
+        raise Retry(defer=min(2 ** (job_try(ctx) - 1), BUSY_MAX_DEFER_SECONDS))
     if result is ConfirmationResult.DEFERRED:
-        raise Retry(defer=retry_delay(job_try))
+        raise retry_later(ctx)
     return result
 
 

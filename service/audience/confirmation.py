@@ -26,9 +26,9 @@ from tortoise.expressions import Q
 from service.audience.enums import SubscriberStatus
 from service.audience.models import Subscriber
 from service.audience.tokens import Purpose, link
-from service.mail.message import MessageBuilder
-from service.mail.render import DEFAULT_SITE_NAME, Rendered, Renderer
-from service.mail.smtp import Sender, SendStatus
+from service.delivery.engine import Courier
+from service.mail.render import Rendered, Renderer
+from service.mail.smtp import SendStatus
 from service.settings import Settings
 
 log = logging.getLogger("buletin.audience")
@@ -62,19 +62,17 @@ def render_confirmation(
     """One mail with a part per chosen language, in the order chosen."""
     sections = []
     for locale in locales:
-        env = renderer.environment(locale)
-        values = {"site_name": DEFAULT_SITE_NAME, **context, "locale": locale}
         # A template's top-level {% set %} values are exported by its module.
-        text = env.get_template(f"{SECTION}.txt").make_module(values)
-        html = env.get_template(f"{SECTION}.html").make_module(values)
+        text = renderer.macros(f"{SECTION}.txt", locale, context)
+        html = renderer.macros(f"{SECTION}.html", locale, context)
         sections.append(
             Section(
                 locale=locale,
-                subject=str(text.subject),  # type: ignore[attr-defined]
+                subject=str(text.subject),
                 text=str(text).strip(),
                 html=Markup(str(html)),
-                text_footer=str(text.footer).strip(),  # type: ignore[attr-defined]
-                html_footer=Markup(html.footer),  # type: ignore[attr-defined]
+                text_footer=str(text.footer).strip(),
+                html_footer=Markup(html.footer),
             )
         )
     return renderer.render(
@@ -106,9 +104,7 @@ async def send_confirmation(
     subscriber_id: int,
     request: int,
     *,
-    renderer: Renderer,
-    builder: MessageBuilder,
-    sender: Sender,
+    courier: Courier,
     settings: Settings,
     now: datetime | None = None,
 ) -> ConfirmationResult:
@@ -129,8 +125,8 @@ async def send_confirmation(
         "confirm_url": link(settings, Purpose.CONFIRM, row.id, row.email),
     }
     try:
-        rendered = render_confirmation(renderer, row.locales, context)
-        message = builder.build(
+        rendered = render_confirmation(courier.renderer, row.locales, context)
+        message = courier.builder.build(
             rendered,
             key=f"confirm-{row.id}-{request}",
             to_address=row.email,
@@ -142,7 +138,7 @@ async def send_confirmation(
         await _settle(row.id, request, done=True)
         return ConfirmationResult.FAILED
     # If this raises, the outcome is unknown: the claim lapses and a retry sends again.
-    result = await sender.send(message)
+    result = await courier.sender.send(message)
     if result.status is SendStatus.ACCEPTED:
         await _settle(row.id, request, done=True)
         log.info("audience.confirmation_sent subscriber=%s request=%s", row.id, request)

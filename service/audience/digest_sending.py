@@ -162,7 +162,8 @@ class DigestMailing:
     settings: Settings
     ledger: Ledger = DELIVERIES
     max_attempts: int = 8
-    rendered: OrderedDict[Hashable, Rendered] = field(default_factory=OrderedDict)
+    # Kept with the mailing across batches: each (language, selection) renders once per process.
+    bodies: dict[Hashable, MessageBody] = field(default_factory=dict)
 
     @property
     def contents(self) -> Contents:
@@ -182,22 +183,15 @@ class DigestMailing:
         return DigestVariant(variant_for(row.locales or [], self.settings.locales), selection)
 
     def render(self, variant: Hashable) -> Rendered:
-        # Kept across batches: each (language, selection) renders once per worker process.
-        found = self.rendered.get(variant)
-        if found is None:
-            if not isinstance(variant, DigestVariant):
-                raise TypeError(f"not a digest variant: {variant!r}")
-            found = render_digest(
-                self.view,
-                variant.language,
-                variant.selection,
-                renderer=self.courier.renderer,
-                settings=self.settings,
-            )
-            self.rendered[variant] = found
-            if len(self.rendered) > 256:
-                self.rendered.popitem(last=False)
-        return found
+        if not isinstance(variant, DigestVariant):
+            raise TypeError(f"not a digest variant: {variant!r}")
+        return render_digest(
+            self.view,
+            variant.language,
+            variant.selection,
+            renderer=self.courier.renderer,
+            settings=self.settings,
+        )
 
     def message(self, row: Recipient, body: MessageBody) -> OutgoingMessage:
         settings = self.settings
@@ -234,7 +228,7 @@ async def mailing_for(digest: Digest, courier: Courier, settings: Settings) -> D
     """The digest's mailing, loaded once per process and kept for its next batches."""
     key = (digest.id, id(courier))
     mailing = _mailings.get(key)
-    if mailing is None or mailing.courier is not courier:
+    if mailing is None:
         mailing = DigestMailing(await load_view(digest), courier, settings)
         _mailings[key] = mailing
         while len(_mailings) > 4:

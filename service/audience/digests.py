@@ -118,14 +118,18 @@ def _ids(values: Iterable[Any]) -> list[int]:
 
 
 async def load_contents(content: dict[str, list[int]]) -> Contents:
-    """The stored ids with each entry's kind and topics (one query each)."""
+    """The stored ids with each entry's kind and topics, in one query."""
     ids = sorted({i for section in SECTIONS for i in content.get(section, [])})
-    kinds = dict(await Entry.filter(id__in=ids).values_list("id", "kind")) if ids else {}
-    topics: dict[int, set[str]] = {i: set() for i in ids}
+    kinds: dict[int, object] = {}
+    topics: dict[int, set[str]] = {}
     if ids:
-        for entry_id, slug in await Entry.filter(id__in=ids).values_list("id", "topics__slug"):
+        # A row per (entry, topic); an entry without topics comes once, with no slug.
+        rows = await Entry.filter(id__in=ids).values_list("id", "kind", "topics__slug")
+        for entry_id, kind, slug in rows:
+            kinds[int(entry_id)] = kind
+            slugs = topics.setdefault(int(entry_id), set())
             if slug is not None:
-                topics[int(entry_id)].add(str(slug))
+                slugs.add(str(slug))
     sections = {
         name: tuple(
             Item(i, _kind_value(kinds[i]), frozenset(topics[i]))
@@ -171,7 +175,9 @@ async def plan_digest(
     try:
         async with in_transaction():
             # Two planners at once (the cron and sendDigestNow): the previous digest's row
-            # lock makes the second wait, and then find its period empty.
+            # lock makes the second wait, and then find its period empty. compose reads the
+            # previous digest again on purpose: once the lock is free, this locked row is
+            # still the old one, and only a new read sees the digest the first one created.
             await (
                 Digest.filter(frequency=frequency)
                 .order_by("-period_end")

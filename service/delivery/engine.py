@@ -30,6 +30,9 @@ log = logging.getLogger("buletin.delivery")
 # digest throughput). Even at the default 20 msg/s a group is sent long before its lease
 # lapses; a dead worker's unsent claims wait for the lease, which delays, not duplicates.
 CLAIM_GROUP = 32
+# Variants' bodies a mailing keeps; past this the oldest goes (a digest reused across
+# batches can meet many (language, selection) pairs).
+KEPT_BODIES = 256
 
 Row = TypeVar("Row", contravariant=True)
 R = TypeVar("R")
@@ -41,12 +44,6 @@ class Tally:
     failed: int = 0
     deferred: int = 0  # released for a later try (4xx, a lost connection)
     skipped: int = 0  # nothing to send this row, or another worker had it
-
-    def add(self, other: Tally) -> None:
-        self.accepted += other.accepted
-        self.failed += other.failed
-        self.deferred += other.deferred
-        self.skipped += other.skipped
 
 
 class Mailing(Protocol[Row]):
@@ -70,6 +67,12 @@ class Mailing(Protocol[Row]):
         ...
 
     def render(self, variant: Hashable) -> Rendered: ...
+
+    @property
+    def bodies(self) -> dict[Hashable, MessageBody]:
+        """The Courier's cache of rendered variants: it lives as long as the mailing does,
+        so a mailing kept for several batches renders each variant once for all of them."""
+        ...
 
     def message(self, row: Row, body: MessageBody) -> OutgoingMessage:
         """The row's message: `builder.build(body, values=…)` with the row's slot values."""
@@ -106,9 +109,8 @@ class Courier:
     async def deliver(self, mailing: Mailing[R], rows: Iterable[R]) -> Tally:
         """Send every row nobody else holds; each is settled right after its send."""
         tally = Tally()
-        variants: dict[Hashable, MessageBody] = {}
         pending = iter(list(rows))
-        lanes = [self._lane(mailing, pending, variants, tally) for _ in range(self.slots)]
+        lanes = [self._lane(mailing, pending, tally) for _ in range(self.slots)]
         await asyncio.gather(*lanes)
         return tally
 
@@ -116,7 +118,6 @@ class Courier:
         self,
         mailing: Mailing[R],
         pending: Iterator[R],
-        variants: dict[Hashable, MessageBody],
         tally: Tally,
     ) -> None:
         while True:
@@ -138,7 +139,7 @@ class Courier:
                             for row in group:
                                 if _id(row) in claimed:
                                     settling = await self._one(
-                                        mailing, ledger, row, variants, tally, after, settling
+                                        mailing, ledger, row, tally, after, settling
                                     )
                         finally:
                             if settling is not None:
@@ -154,7 +155,6 @@ class Courier:
         mailing: Mailing[R],
         ledger: Ledger,
         row: R,
-        variants: dict[Hashable, MessageBody],
         tally: Tally,
         after: list[Callable[[], Awaitable[None]]],
         settling: asyncio.Task[None] | None,
@@ -167,7 +167,7 @@ class Courier:
         message per lane is ever unrecorded. Returns this row's settle, if it is running.
         """
         row_id, attempts = _id(row), int(getattr(row, "attempts"))  # noqa: B009
-        composed = _compose(mailing, row, variants)
+        composed = _compose(mailing, row)
         if not isinstance(composed, OutgoingMessage):
             if settling is not None:
                 await settling  # this row's ledger move comes after the one before it
@@ -214,21 +214,22 @@ class Unsendable:
     cause: str
 
 
-def _compose(
-    mailing: Mailing[R], row: R, variants: dict[Hashable, MessageBody]
-) -> OutgoingMessage | Skip | Unsendable:
+def _compose(mailing: Mailing[R], row: R) -> OutgoingMessage | Skip | Unsendable:
     """The row's message, rendering its variant the first time it is needed."""
     variant = mailing.variant_of(row)
     if isinstance(variant, Skip):
         return variant
-    body = variants.get(variant)
+    bodies = mailing.bodies
+    body = bodies.get(variant)
     if body is None:
         try:
             # Rendered (and CSS-inlined, and encoded up to its first slot) once per
             # variant; only the slots differ per row.
-            body = variants[variant] = MessageBody(mailing.render(variant))
+            body = bodies[variant] = MessageBody(mailing.render(variant))
         except Exception as exc:  # a broken template or value
             return Unsendable(f"not renderable: {exc!r}")
+        if len(bodies) > KEPT_BODIES:
+            del bodies[next(iter(bodies))]  # dicts keep insertion order: the oldest
     try:
         return mailing.message(row, body)
     except ValueError as exc:  # an address or a name no server would take
@@ -238,9 +239,3 @@ def _compose(
 def _id(row: object) -> int:
     # Every ledger row has an id and attempts (see Ledger); the ORM types them loosely.
     return int(getattr(row, "id"))  # noqa: B009
-
-
-def retry_delay(job_try: int) -> int:
-    """Seconds before a job with temporary failures runs again: 10 s, 20 s, … 10 min."""
-    delay: int = min(10 * 2 ** max(job_try - 1, 0), 600)
-    return delay

@@ -7,14 +7,12 @@ run twice sends a message with the same Message-ID, which mail clients fold toge
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from enum import Enum
 
 from service.content.locales import pick
 from service.content.models import EntryTranslation
-from service.mail.message import MessageBuilder
-from service.mail.render import Renderer
-from service.mail.smtp import Sender, SendStatus
+from service.delivery.engine import Courier
+from service.mail.smtp import SendStatus
 from service.settings import Settings
 from service.staff.models import StaffUser
 
@@ -29,33 +27,29 @@ class Told(str, Enum):
     RETRY = "retry"  # a temporary failure: send again later
 
 
-@dataclass(frozen=True)
-class MailKit:
-    """What sending one message needs; a worker builds it once at start-up."""
-
-    renderer: Renderer
-    builder: MessageBuilder
-    sender: Sender
-    settings: Settings
-
-
 async def tell_scheduler(
-    event_id: int, entry_id: int, staff_id: int | None, reason: str, *, mail: MailKit
+    event_id: int,
+    entry_id: int,
+    staff_id: int | None,
+    reason: str,
+    *,
+    courier: Courier,
+    settings: Settings,
 ) -> Told:
     member = await StaffUser.get_or_none(id=staff_id, is_active=True) if staff_id else None
     if member is None:
         return Told.NOBODY
     translations = {tr.locale: tr for tr in await EntryTranslation.filter(entry_id=entry_id)}
-    locale = member.locale if member.locale in mail.settings.locales else None
-    translation = pick(translations, locale or mail.settings.default_locale, mail.settings)
+    locale = member.locale if member.locale in settings.locales else None
+    translation = pick(translations, locale or settings.default_locale, settings)
     title = translation.title if translation is not None else f"#{entry_id}"
-    rendered = mail.renderer.render(
+    rendered = courier.renderer.render(
         TEMPLATE,
-        locale or mail.settings.default_locale,
+        locale or settings.default_locale,
         {"entry_title": title, "reason": reason, "recipient_name": member.name},
     )
     try:
-        message = mail.builder.build(
+        message = courier.builder.build(
             rendered,
             key=f"schedule-failed-{event_id}",
             to_address=member.email,
@@ -65,7 +59,7 @@ async def tell_scheduler(
     except ValueError as exc:
         log.error("notices.schedule_failed_unsendable staff=%s cause=%s", member.id, exc)
         return Told.FAILED
-    result = await mail.sender.send(message)
+    result = await courier.sender.send(message)
     if result.status is SendStatus.ACCEPTED:
         return Told.ACCEPTED
     if result.status is SendStatus.PERMANENT:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ class StaffNoticeMailing:
     settings: Settings
     ledger: Ledger = NOTICES
     max_attempts: int = 12
+    bodies: dict[Hashable, MessageBody] = field(default_factory=dict)
 
     @property
     def lease(self) -> timedelta:

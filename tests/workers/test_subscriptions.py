@@ -14,6 +14,7 @@ from service.audience.enums import SubscriberStatus
 from service.audience.models import Subscriber
 from service.audience.subscriptions import confirm
 from service.audience.throttle import SignUpThrottle
+from service.delivery.engine import Courier
 from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import SmtpPool
@@ -40,14 +41,13 @@ async def send(worker_settings: Settings) -> AsyncIterator[Send]:
     renderer = Renderer.from_settings(worker_settings)
     builder = MessageBuilder.from_settings(worker_settings)
     async with SmtpPool.from_settings(worker_settings) as pool:
+        courier = Courier(pool, renderer, builder, slots=1)
 
         async def call(subscriber_id: int, request: int) -> ConfirmationResult:
             return await send_confirmation(
                 subscriber_id,
                 request,
-                renderer=renderer,
-                builder=builder,
-                sender=pool,
+                courier=courier,
                 settings=worker_settings,
             )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
@@ -34,13 +34,15 @@ from service.audience.subscriptions import (
     unsubscribe,
     update_preferences,
 )
-from service.audience.throttle import SignUpThrottle
 from service.audience.tokens import InvalidToken, Purpose, link
 from service.content.enums import EntryKind
 from service.content.queries import all_topics
 from service.errors import DomainError, FieldError
 from service.settings import Settings
 from service.web.localized import LocalizedPages, language_name
+
+if TYPE_CHECKING:
+    from service.api.context import Services
 
 log = logging.getLogger("buletin.web.subscription")
 pages = LocalizedPages()
@@ -173,11 +175,12 @@ async def sign_up_form(request: Request) -> Response:
         kinds=chosen["kinds"],
         frequency=chosen["frequency"],
     )
+    services: Services = request.app.state.services
     try:
         await subscribe(
             sign_up,
             consent=Consent(SignUpSource.FORM, request.client.host if request.client else None),
-            throttle=SignUpThrottle.from_settings(request.app.state.redis, settings),
+            throttle=services.signup_throttle,
             settings=settings,
         )
     except DomainError as exc:
@@ -193,7 +196,7 @@ async def sign_up_form(request: Request) -> Response:
             },
             status_code=status,
         )
-    request.app.state.relay.kick()
+    services.relay.kick()
     return pages.response("subscription/received.html", locale, {})
 
 

@@ -26,7 +26,6 @@ log = logging.getLogger("buletin.api")
 MAX_ID = 2**31 - 1
 # Column sizes (service/content/models.py): a longer slug can name nothing.
 MAX_ENTRY_SLUG = 200
-MAX_TOPIC_SLUG = 80
 
 
 def refused(message: str, *, field: str | None = None, reason: str) -> ApiError:

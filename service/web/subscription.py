@@ -28,11 +28,12 @@ from service.audience.subscriptions import (
     Consent,
     SignUp,
     SignUpSource,
+    change_preferences,
     confirm,
+    leave,
     subscribe,
     subscriber_for_link,
     unsubscribe,
-    update_preferences,
 )
 from service.audience.tokens import InvalidToken, Purpose, link
 from service.content.enums import EntryKind
@@ -224,9 +225,10 @@ async def preferences_page(request: Request) -> Response:
     settings = _settings(request)
     token = _token(request)
     try:
-        row = await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings)
+        linked = await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings)
     except InvalidToken:
         return invalid_link(request, settings)
+    row = linked.row
     locale = page_locale(request, settings, row.locales)
     context: dict[str, Any] = {
         "token": token,
@@ -242,12 +244,15 @@ async def preferences_page(request: Request) -> Response:
             context["errors"] = [FieldError(AudienceErrorCode.INVALID, "Malformed form.")]
             status_code = 400
         elif _value(form, "action") == "leave":
-            await unsubscribe(token, settings=settings, purpose=Purpose.PREFERENCES)
+            try:
+                await leave(linked)
+            except InvalidToken:
+                return invalid_link(request, settings)
             return pages.response("subscription/left.html", locale, {"token": None})
         else:
             try:
-                row = await update_preferences(
-                    token,
+                row = await change_preferences(
+                    linked,
                     locales=_values(form, "locales"),
                     topics=_values(form, "topics"),
                     kinds=_values(form, "kinds"),
@@ -277,7 +282,7 @@ async def unsubscribe_page(request: Request) -> Response:
         if request.method == "POST":
             row = await unsubscribe(token, settings=settings)
         else:
-            row = await subscriber_for_link(token, Purpose.UNSUBSCRIBE, settings=settings)
+            row = (await subscriber_for_link(token, Purpose.UNSUBSCRIBE, settings=settings)).row
     except InvalidToken:
         return invalid_link(request, settings)
     locale = page_locale(request, settings, row.locales)

@@ -151,10 +151,6 @@ def _token(request: Request) -> str:
     return request.query_params.get("token") or ""
 
 
-def _field_errors(exc: DomainError) -> list[FieldError]:
-    return list(exc.errors)
-
-
 async def sign_up_form(request: Request) -> Response:
     """POST /subscription: the sign-up form of websites without JavaScript."""
     settings = _settings(request)
@@ -185,7 +181,7 @@ async def sign_up_form(request: Request) -> Response:
             settings=settings,
         )
     except DomainError as exc:
-        errors = _field_errors(exc)
+        errors = exc.errors
         status = max((_STATUS_FOR.get(str(e.code.value), 400) for e in errors), default=400)
         return pages.response(
             "subscription/sign_up_error.html",
@@ -248,7 +244,7 @@ async def preferences_page(request: Request) -> Response:
                 await leave(linked)
             except InvalidToken:
                 return invalid_link(request, settings)
-            return pages.response("subscription/left.html", locale, {"token": None})
+            return pages.response("subscription/left.html", locale, {})
         else:
             try:
                 row = await change_preferences(
@@ -262,7 +258,7 @@ async def preferences_page(request: Request) -> Response:
                 locale = page_locale(request, settings, row.locales)
                 context["saved"] = True
             except DomainError as exc:
-                context["errors"] = _field_errors(exc)
+                context["errors"] = exc.errors
                 status_code = 400
             except InvalidToken:
                 return invalid_link(request, settings)

@@ -23,6 +23,7 @@ from service.api.persisted import PersistedQueries
 from service.api.schema import build_schema
 from service.api.versions import ContentVersions
 from service.api.view import GraphQLView
+from service.audience.throttle import SignUpThrottle
 from service.db import ensure_sqlite_dir, tortoise_config
 from service.outbox.relay import OutboxRelay
 from service.queue import LazyQueue
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, mail_sink: MailSink | None = None) -> Star
         app.state.services = Services(
             relay=app.state.relay,
             login_throttle=LoginThrottle.from_settings(app.state.redis, settings),
+            signup_throttle=SignUpThrottle.from_settings(app.state.redis, settings),
         )
         async with RegisterTortoise(app, config=tortoise_config(settings)):
             await versions.start()

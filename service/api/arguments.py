@@ -15,7 +15,7 @@ from typing import Any
 import strawberry
 from graphql import DocumentNode, StringValueNode, visit
 from graphql.language import Visitor
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from service.api.errors import ApiError, ErrorCode
 from service.errors import NotFound
@@ -26,7 +26,6 @@ log = logging.getLogger("buletin.api")
 MAX_ID = 2**31 - 1
 # Column sizes (service/content/models.py): a longer slug can name nothing.
 MAX_ENTRY_SLUG = 200
-MAX_TOPIC_SLUG = 80
 
 
 def refused(message: str, *, field: str | None = None, reason: str) -> ApiError:
@@ -87,15 +86,9 @@ def _has_nul_literal(query: str, document: DocumentNode) -> bool:
     return finder.found
 
 
-class RefuseNulCharacters(SchemaExtension):
+def refuse_nul_characters(context: ExecutionContext) -> None:
     """No string with a NUL reaches a resolver, from a variable or a literal."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        in_variables = any("\x00" in s for s in _strings(context.variables))
-        document = context.graphql_document
-        if in_variables or (
-            document is not None and _has_nul_literal(context.query or "", document)
-        ):
-            raise refused("Text must not contain the NUL character (\\u0000).", reason="nul")
-        yield
+    in_variables = any("\x00" in s for s in _strings(context.variables))
+    document = context.graphql_document
+    if in_variables or (document is not None and _has_nul_literal(context.query or "", document)):
+        raise refused("Text must not contain the NUL character (\\u0000).", reason="nul")

@@ -41,10 +41,10 @@ def body_etag(body: bytes) -> str:
 class ResultCache:
     """A bounded LRU of encoded answers, per process; the version keeps processes in step."""
 
-    def __init__(self, max_entries: int, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, max_entries: int) -> None:
         self._max = max_entries
         # Replaceable, so a test never straddles a minute boundary.
-        self.clock = clock
+        self.clock: Callable[[], float] = time.time
         self._items: OrderedDict[str, CachedAnswer] = OrderedDict()
         self.hits = 0
 

@@ -13,6 +13,7 @@ from service.api.loaders import Loaders
 if TYPE_CHECKING:
     from starlette.requests import Request
 
+    from service.audience.throttle import SignUpThrottle
     from service.outbox.relay import OutboxRelay
     from service.settings import Settings
     from service.staff.models import StaffUser
@@ -27,6 +28,8 @@ class Services:
     relay: OutboxRelay
     # Counts failed sign-ins in Redis, shared by every process.
     login_throttle: LoginThrottle
+    # Counts newsletter sign-ups per address and per client, likewise shared.
+    signup_throttle: SignUpThrottle
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryGraphQLError
 
-from service.content.errors import ContentError
+from service.errors import DomainError
 
 
 class ErrorCode(str, Enum):
@@ -36,7 +36,7 @@ class ApiError(GraphQLError):
         super().__init__(message, extensions={"code": code.value, **details})
 
 
-def bad_input(exc: ContentError) -> ApiError:
+def bad_input(exc: DomainError) -> ApiError:
     """A domain refusal raised by a query (mutations put these in payload `errors` instead)."""
     first = exc.errors[0]
     return ApiError(

@@ -1,8 +1,9 @@
 """One Strawberry extension for every request's policy: limits, caches, cacheability.
 
-The same work as MaxTokensLimiter + AddValidationRules + ParserCache + ValidationCache and
-a query marker, in one extension: Strawberry wraps every hook of every extension in a new
-context manager per request, and five extensions cost about 5% of a page (py-spy).
+The same work as MaxTokensLimiter + AddValidationRules + ParserCache + ValidationCache, a
+query marker and the NUL refusal (arguments.py), in one extension: Strawberry wraps every
+hook of every extension in a new context manager per request, and five extensions cost
+about 5% of a page (py-spy).
 The validation rules are built once per schema, so the validation cache keeps hitting
 (Strawberry issue #4635, docs/architecture.md §8). Every error made here carries its code, so
 nothing downstream has to read graphql-core's wording to tell what went wrong.
@@ -32,6 +33,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types.graphql import OperationType
 
+from service.api.arguments import refuse_nul_characters
 from service.api.errors import ErrorCode
 
 CACHE_SIZE = 512
@@ -150,8 +152,9 @@ class RequestPolicy(SchemaExtension):
         yield
 
     def on_execute(self) -> Iterator[None]:
-        # Only answers to queries may be cached; the view reads this flag.
         context = self.execution_context
+        refuse_nul_characters(context)
+        # Only answers to queries may be cached; the view reads this flag.
         if context.operation_type is OperationType.QUERY:
             context.context.ran_query = True
         elif context.operation_type is OperationType.MUTATION:

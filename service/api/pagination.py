@@ -17,15 +17,10 @@ from datetime import UTC, datetime
 
 import strawberry
 
+from service.api.arguments import MAX_ID
 from service.api.errors import ApiError, ErrorCode
+from service.content.validation import EARLIEST, LATEST
 from service.settings import Settings
-
-# Ids are 32-bit integers in every table a cursor points into.
-MAX_ID = 2**31 - 1
-# Stored dates lie in this range (content validation refuses others): a cursor outside it
-# was not made here, and converting it could overflow.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 12, 31, tzinfo=UTC)
 
 
 @strawberry.type
@@ -74,7 +69,9 @@ def decode_cursor(kind: str, cursor: str) -> Keyset:
     if not 0 < key_id <= MAX_ID:
         raise _refused()
     if moment is not None:
-        if moment.tzinfo is None or not EARLIEST <= moment <= LATEST:
+        # Stored times lie in content validation's range: a cursor outside it was not made
+        # here, and converting it could overflow.
+        if moment.tzinfo is None or not EARLIEST <= moment < LATEST:
             raise _refused()
         moment = moment.astimezone(UTC)
     return Keyset(moment, key_id)

@@ -25,15 +25,11 @@ SIGN_IN_FIRST = "Sign in first: send `Authorization: Bearer <token>` from `login
 SIGN_IN_AGAIN = "The token is not valid (expired, revoked or unknown): sign in again."
 
 
-def _unauthenticated(info: Info) -> ApiError:
-    return ApiError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FIRST)
-
-
 def current_staff(info: Info) -> StaffUser:
     """The signed-in caller, for resolvers behind a permission class (and mypy)."""
     staff = info.context.staff
     if staff is None:
-        raise _unauthenticated(info)
+        raise ApiError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FIRST)
     return staff
 
 

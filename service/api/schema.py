@@ -12,7 +12,6 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from service.api.arguments import RefuseNulCharacters
 from service.api.audience.mutations import AudienceMutation
 from service.api.audience.queries import AudienceQuery
 from service.api.content.editorial import EditorialQuery
@@ -71,10 +70,7 @@ def build_schema(settings: Settings, *, fast_leaves: bool = True) -> strawberry.
         max_tokens=settings.max_tokens,
         hide_suggestions=not introspection,
     )
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: RequestPolicy(policy),
-        RefuseNulCharacters,
-    ]
+    extensions: list[Callable[[], SchemaExtension]] = [lambda: RequestPolicy(policy)]
     schema = Schema(
         execution_context_class=executor_class(
             fast_leaves=fast_leaves, hide_suggestions=not introspection

@@ -198,7 +198,18 @@ async def _record_sign_up(
         return SignUpOutcome.CONFIRMATION_REQUESTED
 
 
-async def subscriber_for_link(token: str, purpose: Purpose, *, settings: Settings) -> Subscriber:
+@dataclass(frozen=True)
+class LinkedSubscriber:
+    """A subscriber as a verified signed link named them, and for which page: the proof
+    that self-service actions are authorised by (the caller reads that mailbox)."""
+
+    row: Subscriber
+    purpose: Purpose
+
+
+async def subscriber_for_link(
+    token: str, purpose: Purpose, *, settings: Settings
+) -> LinkedSubscriber:
     """The subscriber a signed link names; InvalidToken when it names nobody (any more).
 
     The token carries the address too: a link to an erased row whose id came back cannot
@@ -208,12 +219,20 @@ async def subscriber_for_link(token: str, purpose: Purpose, *, settings: Setting
     row = await Subscriber.get_or_none(id=subject.subscriber_id, email=subject.email)
     if row is None:
         raise InvalidToken("This link names no subscription.")
-    return row
+    return LinkedSubscriber(row, purpose)
+
+
+async def _reread(row: Subscriber) -> Subscriber:
+    """The row again after a guarded update missed it: changed or erased meanwhile."""
+    fresh = await Subscriber.get_or_none(id=row.id, email=row.email)
+    if fresh is None:
+        raise InvalidToken("This link names no subscription.")
+    return fresh
 
 
 async def confirm(token: str, *, settings: Settings, now: datetime | None = None) -> Subscriber:
     """The double opt-in link: pending → active. Idempotent for an active subscriber."""
-    row = await subscriber_for_link(token, Purpose.CONFIRM, settings=settings)
+    row = (await subscriber_for_link(token, Purpose.CONFIRM, settings=settings)).row
     if row.status is SubscriberStatus.ACTIVE:
         return row
     if row.status is not SubscriberStatus.PENDING:
@@ -241,21 +260,45 @@ async def update_preferences(
     now: datetime | None = None,
 ) -> Subscriber:
     """A subscriber changes their choices through the link in their mail."""
-    row = await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings)
-    if row.status is not SubscriberStatus.ACTIVE:
-        raise AudienceError.single(
-            AudienceErrorCode.NOT_SUBSCRIBED,
-            "This address is not subscribed any more; sign up again to get the newsletter.",
+    return await change_preferences(
+        await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings),
+        locales=locales,
+        topics=topics,
+        kinds=kinds,
+        frequency=frequency,
+        settings=settings,
+        now=now,
+    )
+
+
+async def change_preferences(
+    link: LinkedSubscriber,
+    *,
+    locales: Sequence[str],
+    topics: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    frequency: str | DigestFrequency | None,
+    settings: Settings,
+    now: datetime | None = None,
+) -> Subscriber:
+    """update_preferences for a caller that has verified the preferences link already."""
+    if link.purpose is not Purpose.PREFERENCES:
+        raise InvalidToken("This link cannot change preferences.")
+    row = link.row
+    if row.status is SubscriberStatus.ACTIVE:
+        choices = await check_choices(
+            locales=locales, topics=topics, kinds=kinds, frequency=frequency, settings=settings
         )
-    choices = await check_choices(
-        locales=locales, topics=topics, kinds=kinds, frequency=frequency, settings=settings
+        fields = {"updated_at": _now(now), **_choice_fields(choices)}
+        if await Subscriber.filter(id=row.id, status=SubscriberStatus.ACTIVE).update(**fields):
+            row.update_from_dict(fields)
+            log.info("audience.preferences_changed subscriber=%s", row.id)
+            return row
+        await _reread(row)  # erased since the link was read: the link names nobody now
+    raise AudienceError.single(
+        AudienceErrorCode.NOT_SUBSCRIBED,
+        "This address is not subscribed any more; sign up again to get the newsletter.",
     )
-    await Subscriber.filter(id=row.id, status=SubscriberStatus.ACTIVE).update(
-        updated_at=_now(now), **_choice_fields(choices)
-    )
-    await row.refresh_from_db()
-    log.info("audience.preferences_changed subscriber=%s", row.id)
-    return row
 
 
 async def unsubscribe(
@@ -267,15 +310,32 @@ async def unsubscribe(
 ) -> Subscriber:
     """Leave (the one-click link, or "leave" on the preferences page). Idempotent; a
     suppressed address stays suppressed."""
-    if purpose not in (Purpose.UNSUBSCRIBE, Purpose.PREFERENCES):
+    if purpose not in _LEAVING_PURPOSES:
         raise InvalidToken("This link cannot unsubscribe.")
-    row = await subscriber_for_link(token, purpose, settings=settings)
+    return await leave(await subscriber_for_link(token, purpose, settings=settings), now=now)
+
+
+_LEAVING_PURPOSES = (Purpose.UNSUBSCRIBE, Purpose.PREFERENCES)
+
+
+async def leave(link: LinkedSubscriber, *, now: datetime | None = None) -> Subscriber:
+    """unsubscribe for a caller that has verified an unsubscribe or preferences link already."""
+    if link.purpose not in _LEAVING_PURPOSES:
+        raise InvalidToken("This link cannot unsubscribe.")
+    row = link.row
     if row.status in (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE):
         moment = _now(now)
-        await Subscriber.filter(
+        fields = {
+            "status": SubscriberStatus.UNSUBSCRIBED,
+            "unsubscribed_at": moment,
+            "updated_at": moment,
+        }
+        if await Subscriber.filter(
             id=row.id, status__in=(SubscriberStatus.PENDING, SubscriberStatus.ACTIVE)
-        ).update(status=SubscriberStatus.UNSUBSCRIBED, unsubscribed_at=moment, updated_at=moment)
-        await row.refresh_from_db()
+        ).update(**fields):
+            row.update_from_dict(fields)
+        else:
+            row = await _reread(row)  # left or was suppressed since the link was read
         log.info("audience.unsubscribed subscriber=%s", row.id)
     return row
 

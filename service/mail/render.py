@@ -12,8 +12,9 @@ The subject is the `subject` block of the .txt template; the bodies see it as `s
 
 from __future__ import annotations
 
+import gettext
 import html as html_lib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -95,6 +96,30 @@ def find_templates_dir(configured: Path | None = None) -> Path:
     raise TemplatesNotFound(f"no email_templates/ found (tried {tried}); set EMAIL_TEMPLATES_DIR")
 
 
+def translated_environment(
+    loader: jinja2.BaseLoader,
+    translations: gettext.NullTranslations,
+    *,
+    autoescape: bool | Callable[[str | None], bool],
+) -> jinja2.Environment:
+    """A Jinja2 environment for one locale's catalog, as emails and pages both use; each
+    adds its own filters and globals."""
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=autoescape,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Templates ship with the code: checking their files' times on every load buys nothing.
+        auto_reload=False,
+    )
+    # Whitespace inside {% trans %} is collapsed, so msgids read as one line in the .po.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
 class Renderer:
     """Jinja2 environments over email_templates/, one per locale, built on first use."""
 
@@ -126,19 +151,10 @@ class Renderer:
         return env
 
     def _build_environment(self, locale: str) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=self._loader,
+        env = translated_environment(
+            self._loader,
+            translations_for(locale, self._locales_dir),
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",)),
-            extensions=["jinja2.ext.i18n"],
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,
-        )
-        # Whitespace inside {% trans %} is collapsed, so msgids read as one line in the .po.
-        env.policies["ext.i18n.trimmed"] = True
-        env.install_gettext_translations(  # type: ignore[attr-defined]
-            translations_for(locale, self._locales_dir), newstyle=True
         )
         dates = DateFormatter(locale, self.zone)
         env.filters["datetime"] = dates.full

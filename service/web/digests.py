@@ -9,7 +9,9 @@ from service.audience.digest_render import web_version
 from service.mail.render import Renderer
 
 
-def _renderer(request: Request) -> Renderer:
+def app_renderer(request: Request) -> Renderer:
+    """The app's email renderer, built on first use: this page and the API's digest
+    previews share it, and an app that never renders a digest never reads the templates."""
     renderer: Renderer | None = getattr(request.app.state, "digest_renderer", None)
     if renderer is None:
         renderer = request.app.state.digest_renderer = Renderer.from_settings(
@@ -22,7 +24,7 @@ async def digest_page(request: Request) -> Response:
     html = await web_version(
         int(request.path_params["digest_id"]),
         str(request.path_params["variant"]),
-        renderer=_renderer(request),
+        renderer=app_renderer(request),
         settings=request.app.state.settings,
     )
     if html is None:

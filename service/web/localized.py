@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 from starlette.responses import HTMLResponse
 
 from service.mail.i18n import translations_for
-from service.mail.render import DEFAULT_SITE_NAME
+from service.mail.render import DEFAULT_SITE_NAME, translated_environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -41,18 +41,7 @@ class LocalizedPages:
     def environment(self, locale: str) -> jinja2.Environment:
         env = self._environments.get(locale)
         if env is None:
-            env = jinja2.Environment(
-                loader=self._loader,
-                autoescape=True,
-                extensions=["jinja2.ext.i18n"],
-                undefined=jinja2.StrictUndefined,
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
-            env.policies["ext.i18n.trimmed"] = True
-            env.install_gettext_translations(  # type: ignore[attr-defined]
-                translations_for(locale), newstyle=True
-            )
+            env = translated_environment(self._loader, translations_for(locale), autoescape=True)
             env.globals["language_name"] = language_name
             self._environments[locale] = env
         return env

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
@@ -28,19 +28,22 @@ from service.audience.subscriptions import (
     Consent,
     SignUp,
     SignUpSource,
+    change_preferences,
     confirm,
+    leave,
     subscribe,
     subscriber_for_link,
     unsubscribe,
-    update_preferences,
 )
-from service.audience.throttle import SignUpThrottle
 from service.audience.tokens import InvalidToken, Purpose, link
 from service.content.enums import EntryKind
 from service.content.queries import all_topics
 from service.errors import DomainError, FieldError
 from service.settings import Settings
 from service.web.localized import LocalizedPages, language_name
+
+if TYPE_CHECKING:
+    from service.api.context import Services
 
 log = logging.getLogger("buletin.web.subscription")
 pages = LocalizedPages()
@@ -148,10 +151,6 @@ def _token(request: Request) -> str:
     return request.query_params.get("token") or ""
 
 
-def _field_errors(exc: DomainError) -> list[FieldError]:
-    return list(exc.errors)
-
-
 async def sign_up_form(request: Request) -> Response:
     """POST /subscription: the sign-up form of websites without JavaScript."""
     settings = _settings(request)
@@ -173,15 +172,16 @@ async def sign_up_form(request: Request) -> Response:
         kinds=chosen["kinds"],
         frequency=chosen["frequency"],
     )
+    services: Services = request.app.state.services
     try:
         await subscribe(
             sign_up,
             consent=Consent(SignUpSource.FORM, request.client.host if request.client else None),
-            throttle=SignUpThrottle.from_settings(request.app.state.redis, settings),
+            throttle=services.signup_throttle,
             settings=settings,
         )
     except DomainError as exc:
-        errors = _field_errors(exc)
+        errors = exc.errors
         status = max((_STATUS_FOR.get(str(e.code.value), 400) for e in errors), default=400)
         return pages.response(
             "subscription/sign_up_error.html",
@@ -193,7 +193,7 @@ async def sign_up_form(request: Request) -> Response:
             },
             status_code=status,
         )
-    request.app.state.relay.kick()
+    services.relay.kick()
     return pages.response("subscription/received.html", locale, {})
 
 
@@ -221,9 +221,10 @@ async def preferences_page(request: Request) -> Response:
     settings = _settings(request)
     token = _token(request)
     try:
-        row = await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings)
+        linked = await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings)
     except InvalidToken:
         return invalid_link(request, settings)
+    row = linked.row
     locale = page_locale(request, settings, row.locales)
     context: dict[str, Any] = {
         "token": token,
@@ -239,12 +240,15 @@ async def preferences_page(request: Request) -> Response:
             context["errors"] = [FieldError(AudienceErrorCode.INVALID, "Malformed form.")]
             status_code = 400
         elif _value(form, "action") == "leave":
-            await unsubscribe(token, settings=settings, purpose=Purpose.PREFERENCES)
-            return pages.response("subscription/left.html", locale, {"token": None})
+            try:
+                await leave(linked)
+            except InvalidToken:
+                return invalid_link(request, settings)
+            return pages.response("subscription/left.html", locale, {})
         else:
             try:
-                row = await update_preferences(
-                    token,
+                row = await change_preferences(
+                    linked,
                     locales=_values(form, "locales"),
                     topics=_values(form, "topics"),
                     kinds=_values(form, "kinds"),
@@ -254,7 +258,7 @@ async def preferences_page(request: Request) -> Response:
                 locale = page_locale(request, settings, row.locales)
                 context["saved"] = True
             except DomainError as exc:
-                context["errors"] = _field_errors(exc)
+                context["errors"] = exc.errors
                 status_code = 400
             except InvalidToken:
                 return invalid_link(request, settings)
@@ -274,7 +278,7 @@ async def unsubscribe_page(request: Request) -> Response:
         if request.method == "POST":
             row = await unsubscribe(token, settings=settings)
         else:
-            row = await subscriber_for_link(token, Purpose.UNSUBSCRIBE, settings=settings)
+            row = (await subscriber_for_link(token, Purpose.UNSUBSCRIBE, settings=settings)).row
     except InvalidToken:
         return invalid_link(request, settings)
     locale = page_locale(request, settings, row.locales)

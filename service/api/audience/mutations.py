@@ -11,7 +11,6 @@ from service.api.payloads import user_errors
 from service.api.permissions import IsEditor, current_staff, refusals_as_errors
 from service.audience import records, subscriptions
 from service.audience.subscriptions import Consent, SignUp, SignUpSource
-from service.audience.throttle import SignUpThrottle
 from service.errors import DomainError
 
 
@@ -37,13 +36,13 @@ class AudienceMutation:
                 consent=Consent(
                     SignUpSource.GRAPHQL, request.client.host if request.client else None
                 ),
-                throttle=SignUpThrottle.from_settings(request.app.state.redis, settings),
+                throttle=info.context.services.signup_throttle,
                 settings=settings,
             )
         except DomainError as exc:
             return SubscribePayload(ok=False, errors=user_errors(exc))
         # Committed: hand the confirmation to the workers now, not at the relay cron's tick.
-        request.app.state.relay.kick()
+        info.context.services.relay.kick()
         return SubscribePayload(ok=True)
 
     @strawberry.mutation(

@@ -9,6 +9,7 @@ import strawberry
 
 from service.api.pagination import PageInfo
 from service.api.payloads import UserError
+from service.api.staff.types import local_time
 from service.audience.enums import DigestFrequency, SubscriberStatus
 from service.audience.records import SubscriberRecord
 from service.content.enums import EntryKind
@@ -52,10 +53,6 @@ class SubscriberFilter:
     search: str | None = strawberry.field(default=None, description="Part of the address.")
 
 
-def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    return moment.astimezone(zone) if moment is not None else None
-
-
 @strawberry.type(description="A newsletter subscriber (editors and admins).")
 class Subscriber:
     id: strawberry.ID
@@ -84,12 +81,12 @@ class Subscriber:
             topics=row.topics,
             kinds=[known[value] for value in row.kinds if value in known],
             frequency=row.frequency,
-            consented_at=_local(row.consented_at, zone),
+            consented_at=local_time(row.consented_at, zone),
             source=row.source,
             ip_address=row.ip_address,
             created_at=row.created_at.astimezone(zone),
-            confirmed_at=_local(row.confirmed_at, zone),
-            unsubscribed_at=_local(row.unsubscribed_at, zone),
+            confirmed_at=local_time(row.confirmed_at, zone),
+            unsubscribed_at=local_time(row.unsubscribed_at, zone),
             suppressed_reason=row.suppressed_reason,
         )
 

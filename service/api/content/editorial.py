@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from service.api.arguments import int_id
 from service.api.content.mutations import ALL_STATUSES, staff_entry, staff_locale
 from service.api.content.queries import build_entries, served_locale
-from service.api.content.types import EntryBase
+from service.api.content.types import EntryBase, staff_member
 from service.api.context import Info
 from service.api.errors import ApiError, ErrorCode
 from service.api.permissions import IsStaff, current_staff, refusals_as_errors
+from service.api.staff.types import Staff
 from service.content import queries
 from service.content.models import Revision as RevisionRow
 from service.content.preview import InvalidPreviewToken, entry_id_for_preview
-
-if TYPE_CHECKING:
-    from service.api.staff.types import Staff
-
-StaffType = Annotated["Staff", strawberry.lazy("service.api.staff.types")]
 
 
 @strawberry.type(description="A saved state of an entry; `restoreRevision` brings it back.")
@@ -34,13 +29,8 @@ class Revision:
     created_by_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def created_by(self, info: Info) -> StaffType | None:
-        from service.api.staff.types import Staff
-
-        if self.created_by_id is None:
-            return None
-        row = await info.context.loaders.staff.load(self.created_by_id)
-        return Staff.of(row, info.context.settings.zone) if row is not None else None
+    async def created_by(self, info: Info) -> Staff | None:
+        return await staff_member(info, self.created_by_id)
 
 
 def _revision_of(row: RevisionRow, info: Info) -> Revision:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import strawberry
 from tortoise.transactions import in_transaction
 
-from service.api.arguments import MAX_TOPIC_SLUG, int_id, slug_argument
+from service.api.arguments import int_id, slug_argument
 from service.api.content.inputs import (
     CreateEntryInput,
     TopicInput,
@@ -30,6 +30,7 @@ from service.content import actions, publishing, queries, topics
 from service.content.enums import EntryStatus
 from service.content.preview import make_preview_token
 from service.content.queries import TopicRecord
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH
 from service.errors import DomainError, NotFound
 
 if TYPE_CHECKING:
@@ -226,7 +227,7 @@ class ContentMutation:
         names: list[TopicNameInput],
         position: int | None = None,
     ) -> TopicPayload:
-        slug_argument(slug, field="slug", max_length=MAX_TOPIC_SLUG)
+        slug_argument(slug, field="slug", max_length=MAX_TOPIC_SLUG_LENGTH)
         with refusals_as_errors():
             if not await topics.topic_exists(slug):
                 raise NotFound(f"There is no topic {slug!r}.")
@@ -235,7 +236,7 @@ class ContentMutation:
     @strawberry.mutation(permission_classes=[IsEditor])
     async def delete_topic(self, info: Info, slug: str) -> DeletePayload:
         staff = current_staff(info)
-        slug_argument(slug, field="slug", max_length=MAX_TOPIC_SLUG)
+        slug_argument(slug, field="slug", max_length=MAX_TOPIC_SLUG_LENGTH)
         with refusals_as_errors():
             await topics.delete_topic(slug, actor=staff)
         return DeletePayload(deleted_id=strawberry.ID(slug))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from service.api.arguments import MAX_ENTRY_SLUG, MAX_TOPIC_SLUG, slug_argument
+from service.api.arguments import MAX_ENTRY_SLUG, slug_argument
 from service.api.content.types import (
     EntryBase,
     Event,
@@ -31,6 +31,7 @@ from service.content.errors import ContentError
 from service.content.locales import check_locale
 from service.content.queries import EntryRecord
 from service.content.search import SearchScope
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH
 
 
 @strawberry.input(name="EntryFilter")
@@ -57,7 +58,7 @@ class EntryFilterInput:
         self, *, staff: bool, search_in: SearchScope | None = None
     ) -> queries.EntryFilter:
         for slug in self.topics or ():
-            slug_argument(slug, field="filter.topics", max_length=MAX_TOPIC_SLUG)
+            slug_argument(slug, field="filter.topics", max_length=MAX_TOPIC_SLUG_LENGTH)
         statuses = tuple(self.status) if staff and self.status else queries.PUBLIC_STATUSES
         return queries.EntryFilter(
             kinds=tuple(self.kinds or ()),

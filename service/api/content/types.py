@@ -69,14 +69,14 @@ class EntryBase:
 
     @strawberry.field(description="Staff only; null for the public.")
     async def created_by(self, info: Info) -> Staff | None:
-        return await _staff_member(info, self.created_by_id)
+        return await staff_member(info, self.created_by_id)
 
     @strawberry.field(description="Staff only; null for the public.")
     async def updated_by(self, info: Info) -> Staff | None:
-        return await _staff_member(info, self.updated_by_id)
+        return await staff_member(info, self.updated_by_id)
 
 
-async def _staff_member(info: Info, staff_id: int | None) -> Staff | None:
+async def staff_member(info: Info, staff_id: int | None) -> Staff | None:
     # Who wrote what is the newsroom's business, not the public's.
     if staff_id is None or info.context.staff is None:
         return None

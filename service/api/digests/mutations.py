@@ -30,7 +30,7 @@ class DigestMutation:
             except DigestError as exc:
                 return DigestPayload(errors=user_errors(exc))
         # Committed: its outbox event goes to the workers now, not at the relay's next tick.
-        info.context.request.app.state.relay.kick()
+        info.context.services.relay.kick()
         return DigestPayload(digest=Digest.of(digest, Counter(), info.context.settings.zone))
 
     @strawberry.mutation(
@@ -52,5 +52,5 @@ class DigestMutation:
                 )
             except DigestError as exc:
                 return DigestPayload(errors=user_errors(exc))
-        info.context.request.app.state.relay.kick()
+        info.context.services.relay.kick()
         return DigestPayload()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from service.api.context import Info
-from service.api.digests.renderer import renderer_of
 from service.api.digests.types import Digest, DigestConnection, DigestEdge, DigestPreview
-from service.api.errors import ApiError, ErrorCode
+from service.api.errors import bad_input
 from service.api.pagination import Keyset, check_first, decode_cursor, encode_cursor, page_info
 from service.api.permissions import IsEditor, current_staff, refusals_as_errors
 from service.audience import digest_tools
 from service.audience.digest_errors import DigestError
 from service.audience.enums import DigestFrequency
+from service.web.digests import app_renderer
 
 DIGEST_CURSOR = "digest"
 
@@ -33,17 +33,11 @@ class DigestQuery:
                     frequency,
                     locales,
                     actor=current_staff(info),
-                    renderer=renderer_of(info),
+                    renderer=app_renderer(info.context.request),
                     settings=settings,
                 )
             except DigestError as exc:
-                first = exc.errors[0]
-                raise ApiError(
-                    ErrorCode.BAD_USER_INPUT,
-                    first.message,
-                    reason=first.code.value,
-                    field=first.field,
-                ) from exc
+                raise bad_input(exc) from exc
         return DigestPreview(subject=rendered.subject, html=rendered.html, text=rendered.text)
 
     @strawberry.field(

@@ -13,8 +13,8 @@ from service.api.payloads import UserError
 from service.audience.enums import DeliveryStatus, DigestFrequency, DigestStatus
 from service.audience.models import Digest as DigestRow
 
-# Registered in place: the domain enums are the GraphQL enums.
-strawberry.enum(DigestFrequency, name="DigestFrequency")
+# Registered in place: the domain enum is the GraphQL enum (DigestFrequency is registered
+# with the audience types).
 strawberry.enum(DigestStatus, name="DigestStatus")
 
 

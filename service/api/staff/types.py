@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 strawberry.enum(StaffRole, name="StaffRole")
 
 
-def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+def local_time(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone) if moment is not None else None
 
 
@@ -51,7 +51,7 @@ class Staff:
             locale=row.locale,
             notify_on=[known[value] for value in row.notify_on if value in known],
             is_active=row.is_active,
-            last_login_at=_local(row.last_login_at, zone),
+            last_login_at=local_time(row.last_login_at, zone),
         )
 
 
@@ -71,7 +71,7 @@ class ApiToken:
             name=row.name,
             owner=Staff.of(owner, zone),
             created_at=row.created_at.astimezone(zone),
-            last_used_at=_local(row.last_used_at, zone),
+            last_used_at=local_time(row.last_used_at, zone),
             revoked=row.revoked_at is not None,
         )
 

@@ -29,7 +29,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from redis.asyncio import Redis
@@ -40,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _smtp_sink import start_sink
+from graphql_read import create_database, database_url, drop_database, free_port
 
 from service.audience.digests import plan_digest
 from service.audience.enums import DigestFrequency
@@ -79,17 +79,9 @@ class Result:
         return self.worker_rate / self.raw_rate
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def seed(settings: Settings, dsn: str, count: int) -> None:
+async def seed(settings: Settings, count: int) -> None:
     await apply_migrations(settings)
-    connection = await asyncpg.connect(dsn)
+    connection = await asyncpg.connect(settings.database_url)
     try:
         await connection.execute(
             """INSERT INTO subscriber (email, locales, topics, kinds, frequency, status, source,
@@ -135,16 +127,13 @@ async def seed(settings: Settings, dsn: str, count: int) -> None:
 
 async def run_size(count: int, args: argparse.Namespace) -> Result:
     name = f"buletin_bench_{secrets.token_hex(5)}"
-    parts = urlsplit(args.pg)
-    admin_dsn = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
-    dsn = urlunsplit(("postgresql", parts.netloc, f"/{name}", "", ""))
-    database_url = urlunsplit(("postgres", parts.netloc, f"/{name}", "", ""))
+    url = database_url(args.pg, name)
     port = free_port()
     sink, stats = await start_sink(port)
     queue_name = f"buletin-bench-{secrets.token_hex(4)}:queue"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": url,
         "REDIS_URL": args.redis,
         "QUEUE_NAME": queue_name,
         "SMTP_URL": f"smtp://127.0.0.1:{port}?starttls=0",
@@ -155,15 +144,14 @@ async def run_size(count: int, args: argparse.Namespace) -> Result:
         "MAIL_FROM": "Buletin <buletin@example.org>",
     }
     settings = Settings(
-        database_url=database_url,
+        database_url=url,
         redis_url=args.redis,
         queue_name=queue_name,
         secret_key="bench-secret",
     )
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
+    await create_database(args.pg, name)
     try:
-        await seed(settings, dsn, count)
+        await seed(settings, count)
         with tempfile.TemporaryDirectory() as folder:
             peak_file = Path(folder) / "peak"
             log = (Path(folder) / "worker.log").open("wb")
@@ -183,7 +171,7 @@ async def run_size(count: int, args: argparse.Namespace) -> Result:
             if worker.returncode != 0 or not peak_file.exists():
                 raise SystemExit(f"the worker failed; its log: {log.name}")
             peak_mb = int(peak_file.read_text()) / 1024
-            connection = await asyncpg.connect(dsn)
+            connection = await asyncpg.connect(url)
             try:
                 row = await connection.fetchrow(
                     "SELECT count(*) AS n, min(accepted_at) AS first, max(accepted_at) AS last"
@@ -214,8 +202,7 @@ async def run_size(count: int, args: argparse.Namespace) -> Result:
         return Result(count, worker_rate, raw_rate, peak_mb, wall, received)
     finally:
         sink.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_database(args.pg, name)
         async with Redis.from_url(args.redis) as redis:
             keys = [key async for key in redis.scan_iter(match=f"*{queue_name}*")]
             if keys:

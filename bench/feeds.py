@@ -23,12 +23,8 @@ Target (issue 10): the stored feed at ≥ 0.8× the plain route.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import secrets
-import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -43,15 +39,13 @@ from graphql_read import (
     REPO,
     Target,
     checked_options,
-    create_database,
-    database_url,
-    drop_database,
     free_port,
     load_options,
     measure,
-    prepare_database,
+    pick_client,
     print_table,
     run_main,
+    seeded_database,
     start,
     stop,
     versions,
@@ -63,7 +57,7 @@ TARGET = 0.8
 FEED = "sq/all.rss"
 
 
-async def render_figures(db_url: str) -> tuple[bytes, dict[str, str], list[str]]:
+async def render_figures() -> tuple[bytes, dict[str, str], list[str]]:
     """Render everything, publish one entry, re-render; the stored feed and its headers."""
     from service.content.actions import EntryData, TranslationData, create_entry
     from service.content.enums import EntryKind
@@ -121,7 +115,10 @@ async def render_figures(db_url: str) -> tuple[bytes, dict[str, str], list[str]]
 
 
 def _since(started: float) -> str:
-    seconds = time.perf_counter() - started
+    return _took(time.perf_counter() - started)
+
+
+def _took(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
@@ -137,17 +134,14 @@ async def check_same(feed: Target, plain: Target) -> str:
 
 
 async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
-    client = args.client
-    if client == "auto":
-        client = "wrk" if shutil.which("wrk") else "httpx"
+    client = pick_client(args)
     print(versions())
-    db_url = database_url(args.pg, name)
-    await create_database(args.pg, name)
-    created.append(name)
-    seeded = time.perf_counter()
-    demo_note, published = await prepare_database(db_url, args.entries)
-    print(f"database {name}: {published} published entries ({demo_note}) in {_since(seeded)}")
-    body, headers, lines = await render_figures(db_url)
+    seeded = await seeded_database(args, name, created)
+    print(
+        f"database {name}: {seeded.published} published entries ({seeded.demo_note}) "
+        f"in {_took(seeded.seconds)}"
+    )
+    body, headers, lines = await render_figures()
     for line in lines:
         print(line)
 
@@ -156,7 +150,7 @@ async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
         (scratch / "feed").write_bytes(body)
         env = {
             **LAUNCH_ENV,
-            "DATABASE_URL": db_url,
+            "DATABASE_URL": seeded.url,
             "REDIS_URL": args.redis,
             "SECRET_KEY": "bench",
             "DEBUG": "0",
@@ -205,20 +199,6 @@ async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
     return 0 if ratio >= TARGET else 1
 
 
-async def run(args: argparse.Namespace) -> int:
-    name = f"buletin_bench_{secrets.token_hex(5)}"
-    created: list[str] = []
-    task = asyncio.current_task()
-    if task is not None:
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await bench(args, name, created)
-    finally:
-        if created:
-            await asyncio.shield(drop_database(args.pg, name))
-            print(f"database {name} dropped")
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Feeds: serving and re-rendering figures.")
     load_options(parser, duration=4, entries=1000, rounds=7)
@@ -226,7 +206,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_main(run, parse_args(argv))
+    return run_main(bench, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -348,6 +348,25 @@ async def prepare_database(db_url: str, entries: int) -> tuple[str, int]:
     return await load_content(entries)
 
 
+@dataclass(frozen=True)
+class Seeded:
+    url: str
+    demo_note: str
+    published: int
+    seconds: float
+
+
+async def seeded_database(args: argparse.Namespace, name: str, created: list[str]) -> Seeded:
+    """Database `name` on --pg, migrated and loaded with content; listed in `created` as soon
+    as it exists, so run() drops it whatever happens next."""
+    url = database_url(args.pg, name)
+    await create_database(args.pg, name)
+    created.append(name)
+    started = time.perf_counter()
+    demo_note, published = await prepare_database(url, args.entries)
+    return Seeded(url, demo_note, published, time.perf_counter() - started)
+
+
 # --------------------------------------------------------------------------- servers
 
 
@@ -612,27 +631,27 @@ def print_table(targets: Sequence[Target], rounds: int) -> None:
             print(f"  {target.name}: " + ", ".join(f"{r.rps:.0f}" for r in target.runs) + " req/s")
 
 
-async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
-    client = args.client
-    if client == "auto":
-        client = "wrk" if shutil.which("wrk") else "httpx"
-    elif client == "wrk" and not shutil.which("wrk"):
+def pick_client(args: argparse.Namespace) -> str:
+    """The load client --client asks for; `auto` is wrk when it is installed."""
+    if args.client == "auto":
+        return "wrk" if shutil.which("wrk") else "httpx"
+    if args.client == "wrk" and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk), use --client httpx")
+    return str(args.client)
 
+
+async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
+    client = pick_client(args)
     print(versions())
-    db_url = database_url(args.pg, name)
-    await create_database(args.pg, name)
-    created.append(name)
-    seeded = time.perf_counter()
-    demo_note, published = await prepare_database(db_url, args.entries)
+    seeded = await seeded_database(args, name, created)
     print(
-        f"database {name}: {published} published entries "
-        f"({args.entries} synthetic; {demo_note}) in {time.perf_counter() - seeded:.1f} s"
+        f"database {name}: {seeded.published} published entries "
+        f"({args.entries} synthetic; {seeded.demo_note}) in {seeded.seconds:.1f} s"
     )
-    if published < 21:
+    if seeded.published < 21:
         raise RuntimeError("fewer than 21 published entries: the page would not be full")
 
-    targets = build_targets(db_url, args.redis)
+    targets = build_targets(seeded.url, args.redis)
     with tempfile.TemporaryDirectory(prefix="buletin-bench-") as tmp:
         scratch = Path(tmp)
         try:
@@ -684,7 +703,11 @@ async def bench(args: argparse.Namespace, name: str, created: list[str]) -> int:
     return status
 
 
-async def run(args: argparse.Namespace) -> int:
+# A bench: given its options, the name of its database and the list run() drops, an exit code.
+Bench = Callable[[argparse.Namespace, str, list[str]], Awaitable[int]]
+
+
+async def run(bench: Bench, args: argparse.Namespace) -> int:
     name = f"buletin_bench_{secrets.token_hex(5)}"
     created: list[str] = []
     task = asyncio.current_task()
@@ -724,11 +747,9 @@ def checked_options(
     return args
 
 
-def run_main(
-    run: Callable[[argparse.Namespace], Coroutine[Any, Any, int]], args: argparse.Namespace
-) -> int:
+def run_main(bench: Bench, args: argparse.Namespace) -> int:
     try:
-        return asyncio.run(run(args))
+        return asyncio.run(run(bench, args))
     except (KeyboardInterrupt, asyncio.CancelledError):
         print("interrupted", file=sys.stderr)
         return 130
@@ -743,7 +764,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_main(run, parse_args(argv))
+    return run_main(bench, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -23,6 +25,7 @@ from tortoise import Tortoise
 from tortoise.context import get_current_context
 
 from service.app import create_app
+from service.audience.throttle import SignUpThrottle
 from service.db import apply_migrations
 from service.redis import embedded_redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
@@ -176,11 +179,46 @@ async def client(app: Starlette, db: None) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@asynccontextmanager
+async def client_with(
+    app: Starlette, settings: Settings, **overrides: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app built from `settings` with `overrides`, beside the session app."""
+    # The session app's lifespan already opened the ORM in this task; this app shares it,
+    # and the clients its lifespan made.
+    other = create_app(settings.model_copy(update=overrides))
+    other.state.services = app.state.services
+    transport = httpx.ASGITransport(app=other)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     """A real SMTP server (aiosmtpd) in this process, for any test that sends mail."""
     with running() as server:
         yield server
+
+
+@pytest.fixture
+def worker_settings(settings: Settings, smtp_server: SmtpServer) -> Settings:
+    """The run's settings with mail to `smtp_server`, for workers run in the test."""
+    # Tiny backoffs: a 451 is retried at once, so tests stay fast.
+    return settings.model_copy(
+        update={
+            "smtp_url": smtp_server.url,
+            "smtp_backoff_seconds": 0.01,
+            "smtp_backoff_max_seconds": 0.05,
+            "smtp_rate_per_second": 0,
+        }
+    )
+
+
+@pytest.fixture
+def throttle(app: Starlette, settings: Settings) -> SignUpThrottle:
+    """The sign-up throttle over the run's prefix (cleaned by `db`); tests/staff overrides
+    `throttle` with its login throttle."""
+    return SignUpThrottle.from_settings(app.state.redis, settings)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 from redis.asyncio import Redis
+from tortoise import Tortoise
 
 from service.content.actions import EntryData, TranslationData, create_entry
 from service.content.enums import EntryKind
@@ -82,6 +84,49 @@ async def gql(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+OPERATIONS = Path(__file__).parents[1] / "graphql" / "operations"
+
+
+async def run_operation(
+    client: httpx.AsyncClient,
+    stem: str,
+    operation: str,
+    variables: dict[str, Any],
+    token: str | None = None,
+) -> dict[str, Any]:
+    """`operation` of the committed document graphql/operations/`stem`.graphql: its data,
+    which must come without errors."""
+    response = await client.post(
+        "/graphql",
+        json={
+            "query": (OPERATIONS / f"{stem}.graphql").read_text(),
+            "operationName": operation,
+            "variables": variables,
+        },
+        headers=bearer(token) if token else None,
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, (operation, body)
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    """The error codes of a GraphQL answer, in order."""
+    return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+async def data_rows() -> list[dict[str, Any]]:
+    """Subscribers and outbox events, less what the background relay stamps on events."""
+    conn = Tortoise.get_connection("default")
+    return [
+        *await conn.execute_query_dict("SELECT * FROM subscriber ORDER BY id"),
+        *await conn.execute_query_dict(
+            "SELECT id, topic, payload, created_at FROM outbox_event ORDER BY id"
+        ),
+    ]
 
 
 PASSWORD = "correct horse battery staple"

@@ -112,6 +112,20 @@ class SmtpServer:
         return [m for m in self.parsed() if address in str(m["To"])]
 
 
+def text_of(message: EmailMessage) -> str:
+    """The plain-text part of a received message."""
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    """The HTML part of a received message."""
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    return str(body.get_content())
+
+
 @contextmanager
 def running(handler: RecordingHandler | None = None) -> Iterator[SmtpServer]:
     handler = handler or RecordingHandler()

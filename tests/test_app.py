@@ -8,9 +8,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from service.app import create_app
 from service.devserver import LOCALHOST_ORIGINS
 from service.settings import Settings
+from tests.conftest import client_with
 
 FRONTEND = "http://localhost:3000"
 
@@ -19,12 +19,7 @@ FRONTEND = "http://localhost:3000"
 async def cors_client(
     app: Starlette, settings: Settings, db: None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    # The session app's lifespan already opened the ORM in this task; this app shares it,
-    # and the clients its lifespan made.
-    cors_app = create_app(settings.model_copy(update={"cors_origins": (FRONTEND,)}))
-    cors_app.state.services = app.state.services
-    transport = httpx.ASGITransport(app=cors_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with client_with(app, settings, cors_origins=(FRONTEND,)) as http:
         yield http
 
 

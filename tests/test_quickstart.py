@@ -25,7 +25,7 @@ import pytest
 
 from service.devserver import DEMO_ADMIN_EMAIL
 from tests.smtp import free_port
-from tests.waiting import wait_until
+from tests.waiting import wait_serving, wait_until
 
 # What the quick start must not inherit from a CI or developer shell.
 CONFIGURATION = (
@@ -92,15 +92,10 @@ async def dev(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[DevServ
     server = DevServer(f"http://127.0.0.1:{port}", folder, env, process)
     try:
         async with httpx.AsyncClient(base_url=server.base) as http:
-            for _ in range(600):  # the issue allows 60 s from install to serving
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.returncode is not None:
-                    raise AssertionError(server.log[-3000:])
-                await asyncio.sleep(0.1)
+            # The issue allows 60 s from install to serving.
+            await wait_serving(
+                http, "/healthz", process, log=lambda: server.log[-3000:], seconds=60
+            )
         yield server
     finally:
         if process.returncode is None:

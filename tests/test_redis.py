@@ -24,6 +24,7 @@ from service.queue import LazyQueue
 from service.settings import Settings
 from tests.factories import entry
 from tests.smtp import free_port
+from tests.waiting import wait_serving
 
 LOGIN = """mutation { login(email: "ana@example.org", password: "a long enough password") {
   token errors { code } } }"""
@@ -70,14 +71,14 @@ async def test_a_silent_redis_stalls_neither_login_nor_shutdown(
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, log.read_text()[-3000:]
-                await asyncio.sleep(0.05)
+            await wait_serving(
+                http,
+                "/healthz",
+                process,
+                log=lambda: log.read_text()[-3000:],
+                seconds=15,
+                every=0.05,
+            )
 
             started = time.monotonic()
             answer = await http.post("/graphql", json={"query": LOGIN})

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from tortoise import Tortoise
 
 from service.audience.choices import Choices
 from service.audience.enums import DeliveryStatus, DigestFrequency, SubscriberStatus
@@ -17,7 +16,7 @@ from service.audit.models import AuditEvent
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.api.test_query_counts import count_statements
-from tests.factories import bearer, gql, now, staff, token_for, topic
+from tests.factories import bearer, data_rows, gql, now, staff, token_for, topic
 
 SUBSCRIBE = """mutation($input: SubscribeInput!) {
   subscribe(input: $input) { ok errors { field code message } } }"""
@@ -29,17 +28,6 @@ LIST = """query($filter: SubscriberFilter, $first: Int!, $after: String) {
     totalCount
     counts { pending active unsubscribed suppressed }
   } }"""
-
-
-async def data_rows() -> list[dict[str, Any]]:
-    """Subscribers and outbox events, less what the background relay stamps on events."""
-    conn = Tortoise.get_connection("default")
-    return [
-        *await conn.execute_query_dict("SELECT * FROM subscriber ORDER BY id"),
-        *await conn.execute_query_dict(
-            "SELECT id, topic, payload, created_at FROM outbox_event ORDER BY id"
-        ),
-    ]
 
 
 async def subscribe(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:

@@ -15,11 +15,7 @@ from service.api.schema import build_schema
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from service.staff.models import StaffSession
-from tests.factories import bearer, entry, gql, staff, token_for
-
-
-def codes(body: dict[str, Any]) -> list[str]:
-    return [e["extensions"]["code"] for e in body.get("errors", [])]
+from tests.factories import bearer, codes, entry, gql, staff, token_for
 
 
 async def test_several_operations_without_a_name_are_refused(client: httpx.AsyncClient) -> None:

@@ -13,7 +13,7 @@ from service.api.schema import build_schema
 from service.content.enums import EntryKind
 from service.settings import Settings
 from service.staff.enums import StaffRole
-from tests.factories import PASSWORD, bearer, entry, gql, staff, topic
+from tests.factories import PASSWORD, entry, gql, run_operation, staff, topic
 
 OPERATIONS = sorted((Path(__file__).parents[2] / "graphql" / "operations").glob("*.graphql"))
 PUBLIC_OPERATIONS = [p for p in OPERATIONS if not p.stem.startswith("Staff")]
@@ -64,38 +64,16 @@ async def test_operations_answer_without_errors(client: httpx.AsyncClient) -> No
     assert [e["node"]["title"] for e in home["data"]["latest"]["edges"]] == ["News"]
 
 
-def _document(stem: str) -> str:
-    return next(p for p in OPERATIONS if p.stem == stem).read_text()
-
-
-async def _run(
-    client: httpx.AsyncClient,
-    stem: str,
-    operation: str,
-    variables: dict[str, Any],
-    token: str | None = None,
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql",
-        json={"query": _document(stem), "operationName": operation, "variables": variables},
-        headers=bearer(token) if token else None,
-    )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, (operation, body)
-    data: dict[str, Any] = body["data"]
-    return data
-
-
 async def test_staff_operations_run_as_an_editor(client: httpx.AsyncClient) -> None:
     editor = await staff(StaffRole.EDITOR, email="editor@example.org")
-    login = await _run(
+    login = await run_operation(
         client,
         "StaffLogin",
         "StaffLogin",
         {"email": editor.email, "password": PASSWORD},
     )
     token = login["login"]["token"]
-    created = await _run(
+    created = await run_operation(
         client,
         "StaffEditEntry",
         "StaffCreateEntry",
@@ -103,9 +81,9 @@ async def test_staff_operations_run_as_an_editor(client: httpx.AsyncClient) -> N
         token,
     )
     entry = created["createEntry"]["entry"]
-    loaded = await _run(client, "StaffEditEntry", "StaffEntry", {"id": entry["id"]}, token)
+    loaded = await run_operation(client, "StaffEditEntry", "StaffEntry", {"id": entry["id"]}, token)
     assert loaded["entryById"]["status"] == "DRAFT"
-    saved = await _run(
+    saved = await run_operation(
         client,
         "StaffEditEntry",
         "StaffSaveEntry",
@@ -117,9 +95,9 @@ async def test_staff_operations_run_as_an_editor(client: httpx.AsyncClient) -> N
         token,
     )
     assert saved["updateEntry"]["errors"] == []
-    desk = await _run(client, "StaffDesk", "StaffDesk", {}, token)
+    desk = await run_operation(client, "StaffDesk", "StaffDesk", {}, token)
     assert [e["node"]["title"] for e in desk["drafts"]["edges"]] == ["Lajm i ri"]
-    published = await _run(
+    published = await run_operation(
         client, "StaffEditEntry", "StaffPublishEntry", {"id": entry["id"]}, token
     )
     assert published["publishEntry"]["entry"]["status"] == "PUBLISHED"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import httpx
 from starlette.applications import Starlette
 
@@ -13,10 +10,10 @@ from service.outbox.models import OutboxEvent
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.audience.digest_audience import subscriber
-from tests.factories import bearer, days, entry, gql, now, staff, token_for
+from tests.factories import bearer, days, entry, gql, now, run_operation, staff, token_for
 from tests.smtp import SmtpServer
-from tests.workers.conftest import run_worker
-from tests.workers.test_digests import relay, send_weekly
+from tests.workers.conftest import relay, run_worker
+from tests.workers.test_digests import send_weekly
 
 PREVIEW = """query($locales: [String!]!) {
   previewDigest(frequency: WEEKLY, locales: $locales) { subject html text } }"""
@@ -134,26 +131,22 @@ async def test_a_test_digest_goes_to_the_one_address_and_records_nothing(
 async def test_the_newsletter_desk_operations_run_as_an_editor(
     client: httpx.AsyncClient,
 ) -> None:
-    document = (Path(__file__).parents[2] / "graphql/operations/StaffDigests.graphql").read_text()
-    headers = await editor_headers()
+    token = await token_for(await staff(StaffRole.EDITOR))
     await entry("Lajm", published_at=now() - days(1))
 
-    async def run(operation: str, variables: dict[str, Any]) -> dict[str, Any]:
-        response = await client.post(
-            "/graphql",
-            json={"query": document, "operationName": operation, "variables": variables},
-            headers=headers,
-        )
-        body: dict[str, Any] = response.json()
-        assert "errors" not in body, (operation, body)
-        data: dict[str, Any] = body["data"]
-        return data
-
-    preview = await run("StaffPreviewDigest", {"frequency": "WEEKLY", "locales": ["sq"]})
+    preview = await run_operation(
+        client,
+        "StaffDigests",
+        "StaffPreviewDigest",
+        {"frequency": "WEEKLY", "locales": ["sq"]},
+        token,
+    )
     assert "Lajm" in preview["previewDigest"]["text"]
-    sent = await run("StaffSendDigestNow", {"frequency": "WEEKLY"})
+    sent = await run_operation(
+        client, "StaffDigests", "StaffSendDigestNow", {"frequency": "WEEKLY"}, token
+    )
     assert sent["sendDigestNow"]["errors"] == []
-    desk = await run("StaffDigests", {})
+    desk = await run_operation(client, "StaffDigests", "StaffDigests", {}, token)
     assert [e["node"]["id"] for e in desk["digests"]["edges"]] == [
         sent["sendDigestNow"]["digest"]["id"]
     ]

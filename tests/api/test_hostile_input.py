@@ -22,7 +22,7 @@ from service.content.models import Entry, EntryTranslation
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.api.test_permissions import snapshot
-from tests.factories import bearer, days, entry, gql, now, staff, token_for, topic
+from tests.factories import bearer, codes, days, entry, gql, now, staff, token_for, topic
 
 CREATE = """
 mutation($input: CreateEntryInput!) {
@@ -44,10 +44,6 @@ LIST = """{ entries(first: 20) { edges { node {
 
 FAR_FUTURE = "9999-12-31T23:59:59Z"  # a common "no deadline" value
 YEAR_ONE = "0001-01-01T00:00:00Z"  # asyncpg stores it as -infinity
-
-
-def codes(body: dict[str, Any]) -> list[str]:
-    return [e["extensions"]["code"] for e in body.get("errors", [])]
 
 
 @pytest.fixture

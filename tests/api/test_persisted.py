@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 
 from service.api.params import GraphQLParams
 from service.api.persisted import PersistedQueries
-from service.app import create_app
 from service.settings import Settings
+from tests.conftest import client_with
 
 OPERATIONS = Path(__file__).parents[2] / "graphql" / "operations"
 
@@ -114,10 +114,7 @@ async def test_a_hash_registered_in_one_process_is_known_to_another(
 async def trusted_client(
     app: Starlette, settings: Settings, db: None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    trusted_app = create_app(settings.model_copy(update={"trusted_documents_only": True}))
-    trusted_app.state.services = app.state.services
-    transport = httpx.ASGITransport(app=trusted_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with client_with(app, settings, trusted_documents_only=True) as http:
         yield http
 
 

@@ -18,6 +18,7 @@ from tests.api.test_query_counts import count_statements
 from tests.factories import (
     PASSWORD,
     bearer,
+    codes,
     expired_token_for,
     gql,
     now,
@@ -56,10 +57,6 @@ query($first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
-
-
-def codes(body: dict[str, Any]) -> list[str]:
-    return [e["extensions"]["code"] for e in body.get("errors", [])]
 
 
 async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> Any:

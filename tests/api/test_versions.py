@@ -6,10 +6,8 @@ import asyncio
 import os
 import signal
 import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -21,18 +19,9 @@ from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.factories import bearer, entry, staff, token_for
 from tests.smtp import free_port
+from tests.waiting import wait_serving, wait_until
 
 QUERY = "{ entries { edges { node { title } } } }"
-
-
-async def wait_until(check: Callable[[], Awaitable[bool]], seconds: float) -> float:
-    """Seconds until `check` holds; fails past `seconds` (a generous ceiling, not a figure)."""
-    started = time.monotonic()
-    while not await check():
-        if time.monotonic() - started > seconds:
-            raise AssertionError(f"not within {seconds} s")
-        await asyncio.sleep(0.02)
-    return time.monotonic() - started
 
 
 def on_postgres(settings: Settings) -> bool:
@@ -67,7 +56,7 @@ async def test_a_lost_notification_is_caught_by_the_periodic_check(
     async def caught() -> bool:
         return versions.current == new
 
-    took = await wait_until(caught, 5)
+    took = await wait_until(caught, 5, every=0.02)
     print(f"\nperiodic check (every 0.1 s) caught the change after {took:.2f} s")
 
 
@@ -84,7 +73,7 @@ async def test_a_notification_needs_no_periodic_check(settings: Settings, db: No
         async def notified() -> bool:
             return tracker.current > before
 
-        took = await wait_until(notified, 5)
+        took = await wait_until(notified, 5, every=0.02)
         print(f"\nNOTIFY reached the listener after {took * 1000:.0f} ms")
     finally:
         await tracker.stop()
@@ -121,18 +110,16 @@ async def two_servers(settings: Settings, tmp_path: Path, db: None) -> AsyncIter
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         async with httpx.AsyncClient() as http:
+            logs = (tmp_path / "api0.log", tmp_path / "api1.log")
             for base, process in zip(bases, processes, strict=True):
-
-                async def up(base: str = base, process: Any = process) -> bool:
-                    if process.returncode is not None:
-                        logs = (tmp_path / "api0.log", tmp_path / "api1.log")
-                        raise AssertionError("\n".join(p.read_text()[-2000:] for p in logs))
-                    try:
-                        return (await http.get(f"{base}/healthz")).status_code == 200
-                    except httpx.TransportError:
-                        return False
-
-                await wait_until(up, 60)
+                await wait_serving(
+                    http,
+                    f"{base}/healthz",
+                    process,
+                    log=lambda: "\n".join(p.read_text()[-2000:] for p in logs),
+                    seconds=60,
+                    every=0.02,
+                )
         yield bases
     finally:
         for process in processes:
@@ -169,7 +156,7 @@ async def test_a_publish_through_one_server_is_served_by_the_other(
         async def served() -> bool:
             return await titles() == ["I ri", "Lajm"]
 
-        took = await wait_until(served, 5)
+        took = await wait_until(served, 5, every=0.02)
     print(f"\nthe other process served the publication after {took * 1000:.0f} ms")
 
 
@@ -190,11 +177,11 @@ async def test_a_lost_listener_reconnects_and_misses_nothing_meanwhile(
     async def caught_up() -> bool:
         return versions.current == new and versions.listening
 
-    await wait_until(caught_up, 5)
+    await wait_until(caught_up, 5, every=0.02)
     # Listening again: a plain change now arrives as a notification too.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
 
     async def notified() -> bool:
         return versions.current == new + 1
 
-    await wait_until(notified, 5)
+    await wait_until(notified, 5, every=0.02)

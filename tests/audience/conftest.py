@@ -1,20 +1,12 @@
-"""Sign-ups for the audience tests: a throttle over the run's Redis prefix (cleaned by `db`)."""
+"""Sign-ups for the audience tests, through the `throttle` fixture of tests/conftest.py."""
 
 from __future__ import annotations
-
-import pytest
-from starlette.applications import Starlette
 
 from service.audience.subscriptions import Consent, SignUp, SignUpOutcome, SignUpSource, subscribe
 from service.audience.throttle import SignUpThrottle
 from service.settings import Settings
 
 FORM = Consent(SignUpSource.FORM, "203.0.113.7")
-
-
-@pytest.fixture
-def throttle(app: Starlette, settings: Settings) -> SignUpThrottle:
-    return SignUpThrottle.from_settings(app.state.redis, settings)
 
 
 async def sign_up(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -13,8 +10,7 @@ from service.audience.enums import SubscriberStatus
 from service.audience.models import Subscriber
 from service.settings import Settings
 from tests.audience.digest_audience import subscriber
-
-BULETIN = str(Path(sys.executable).with_name("buletin"))
+from tests.cli import buletin
 
 
 async def test_the_listed_addresses_are_suppressed_and_the_rest_untouched(
@@ -27,14 +23,11 @@ async def test_the_listed_addresses_are_suppressed_and_the_rest_untouched(
         "# from the old provider\nDrita@Example.org\nnobody@example.org\nnot an address\n"
     )
 
-    process = await asyncio.create_subprocess_exec(
-        BULETIN, "suppress", "--file", str(listing), "--reason", "old provider bounces",
-        env={**os.environ, "DATABASE_URL": settings.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    assert "suppressed 1, already suppressed 0, not subscribed 1, not an address 1" in out.decode()
+    code, out, err = await buletin(
+        settings, "suppress", "--file", str(listing), "--reason", "old provider bounces"
+    )
+    assert code == 0, err
+    assert "suppressed 1, already suppressed 0, not subscribed 1, not an address 1" in out
 
     suppressed = await Subscriber.get(id=listed.id)
     assert suppressed.status is SubscriberStatus.SUPPRESSED

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-from pathlib import Path
-
 import pytest
 
 from service.settings import Settings
@@ -14,34 +9,16 @@ from service.staff.actions import staff_for_token
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 from service.staff.passwords import verify_password
+from tests.cli import buletin
 from tests.factories import PASSWORD, staff, token_for
 
 pytestmark = pytest.mark.usefixtures("db")
-BULETIN = str(Path(sys.executable).with_name("buletin"))
 
 
 async def createstaff(
     settings: Settings, *args: str, password: str | None = PASSWORD
 ) -> tuple[int, str, str]:
-    # The settings fixture put DATABASE_URL (this run's database) into the environment.
-    env = {**os.environ, "DATABASE_URL": settings.database_url}
-    env.pop("BULETIN_PASSWORD", None)
-    if password is not None:
-        env["BULETIN_PASSWORD"] = password
-    process = await asyncio.create_subprocess_exec(
-        BULETIN,
-        "createstaff",
-        *args,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        # No controlling terminal: getpass would otherwise prompt on /dev/tty and wait.
-        start_new_session=True,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    return await buletin(settings, "createstaff", *args, password=password)
 
 
 async def test_createstaff_makes_the_first_admin(settings: Settings) -> None:
@@ -90,28 +67,12 @@ async def test_createstaff_without_a_password_or_a_terminal_says_so(settings: Se
     assert "set BULETIN_PASSWORD" in err
 
 
-async def setpassword(settings: Settings, email: str, password: str) -> tuple[int, str, str]:
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "BULETIN_PASSWORD": password}
-    process = await asyncio.create_subprocess_exec(
-        BULETIN,
-        "setpassword",
-        "--email",
-        email,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_setpassword_changes_a_password_and_ends_the_sessions(settings: Settings) -> None:
     member = await staff(StaffRole.ADMIN, "demo@example.org")
     token = await token_for(member)
-    code, out, err = await setpassword(settings, "Demo@example.org", "my own new password")
+    code, out, err = await buletin(
+        settings, "setpassword", "--email", "Demo@example.org", password="my own new password"
+    )
     assert code == 0, err
     assert "demo@example.org" in out
     assert "my own new password" not in out + err
@@ -123,10 +84,14 @@ async def test_setpassword_changes_a_password_and_ends_the_sessions(settings: Se
 async def test_setpassword_explains_an_unknown_address_and_a_short_password(
     settings: Settings,
 ) -> None:
-    code, _, err = await setpassword(settings, "nobody@example.org", "long enough password")
+    code, _, err = await buletin(
+        settings, "setpassword", "--email", "nobody@example.org", password="long enough password"
+    )
     assert code == 1
     assert "no staff account for nobody@example.org" in err
     await staff(StaffRole.ADMIN, "demo@example.org")
-    code, _, err = await setpassword(settings, "demo@example.org", "short")
+    code, _, err = await buletin(
+        settings, "setpassword", "--email", "demo@example.org", password="short"
+    )
     assert code == 1
     assert "password: A password needs at least 12 characters." in err

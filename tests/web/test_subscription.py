@@ -11,7 +11,6 @@ import httpx
 import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
-from tortoise import Tortoise
 
 from service.audience.choices import Choices
 from service.audience.enums import DigestFrequency, SubscriberStatus
@@ -20,25 +19,12 @@ from service.audience.subscriptions import add_active_subscriber
 from service.audience.tokens import Purpose, link, make_token
 from service.settings import Settings
 from service.staff.actors import System
-from tests.factories import gql, topic
+from tests.factories import data_rows, gql, topic
 from tests.smtp import SmtpServer
-from tests.workers.conftest import relay_and_work, worker_settings
-
-__all__ = ["worker_settings"]  # a fixture shared with the worker tests
+from tests.workers.conftest import relay_and_work
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/subscription/confirm\?token=[\w.\-]+")
 FORM = "application/x-www-form-urlencoded"
-
-
-async def data_rows() -> list[dict[str, Any]]:
-    """Subscribers and outbox events, less what the background relay stamps on events."""
-    conn = Tortoise.get_connection("default")
-    return [
-        *await conn.execute_query_dict("SELECT * FROM subscriber ORDER BY id"),
-        *await conn.execute_query_dict(
-            "SELECT id, topic, payload, created_at FROM outbox_event ORDER BY id"
-        ),
-    ]
 
 
 def link_in(mail: EmailMessage) -> str:

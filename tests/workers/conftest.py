@@ -1,31 +1,16 @@
-"""Workers under test: a real SMTP server (aiosmtpd) and arq workers run in burst mode."""
+"""Workers under test: arq workers run in burst mode, in this process."""
 
 from __future__ import annotations
 
 import secrets
 
-import pytest
 from starlette.applications import Starlette
 
 from service.outbox.models import OutboxEvent
 from service.outbox.relay import relay_pending
-from service.queue import create_queue
+from service.queue import LazyQueue
 from service.settings import Settings
-from tests.smtp import SmtpServer
 from workers.settings import build_worker
-
-
-@pytest.fixture
-def worker_settings(settings: Settings, smtp_server: SmtpServer) -> Settings:
-    # Tiny backoffs: a 451 is retried at once, so tests stay fast.
-    return settings.model_copy(
-        update={
-            "smtp_url": smtp_server.url,
-            "smtp_backoff_seconds": 0.01,
-            "smtp_backoff_max_seconds": 0.05,
-            "smtp_rate_per_second": 0,
-        }
-    )
 
 
 async def run_worker(settings: Settings) -> None:
@@ -35,6 +20,16 @@ async def run_worker(settings: Settings) -> None:
         await worker.async_run()
     finally:
         await worker.close()
+
+
+async def relay(settings: Settings) -> None:
+    """Hand the outbox events not yet handed over to the queue of `settings`, as the
+    worker's relay cron would."""
+    queue = LazyQueue(settings)
+    try:
+        await relay_pending(queue, namespace=settings.queue_name)
+    finally:
+        await queue.close()
 
 
 async def relay_and_work(settings: Settings, app: Starlette | None = None) -> None:
@@ -49,9 +44,5 @@ async def relay_and_work(settings: Settings, app: Starlette | None = None) -> No
     isolated = settings.model_copy(
         update={"queue_name": f"{settings.queue_name}:{secrets.token_hex(4)}"}
     )
-    queue = await create_queue(isolated)
-    try:
-        await relay_pending(queue, namespace=isolated.queue_name)
-    finally:
-        await queue.aclose()
+    await relay(isolated)
     await run_worker(isolated)

@@ -17,8 +17,8 @@ from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import many_subscribers
 from tests.factories import days, entry, now
 from tests.smtp import SmtpServer
+from tests.workers.conftest import relay
 from tests.workers.processes import kill_midway_then_finish
-from tests.workers.test_digests import relay
 
 SUBSCRIBERS = 2000
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -18,25 +17,15 @@ from service.audience.digests import plan_digest
 from service.audience.enums import DeliveryStatus, DigestFrequency, DigestStatus, SubscriberStatus
 from service.audience.models import Delivery, Digest, Subscriber
 from service.content.enums import EntryKind
-from service.outbox.relay import relay_pending
-from service.queue import LazyQueue
 from service.settings import Settings
 from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import many_subscribers, subscriber
 from tests.factories import days, entry, now, topic
-from tests.smtp import SmtpServer
-from tests.workers.conftest import run_worker
+from tests.smtp import SmtpServer, html_of, text_of
+from tests.workers.conftest import relay, run_worker
 from workers.settings import build_worker
 
 WEEKLY = DigestFrequency.WEEKLY
-
-
-async def relay(settings: Settings) -> None:
-    queue = LazyQueue(settings)
-    try:
-        await relay_pending(queue, namespace=settings.queue_name)
-    finally:
-        await queue.close()
 
 
 async def send_weekly(settings: Settings) -> Digest:
@@ -44,18 +33,6 @@ async def send_weekly(settings: Settings) -> Digest:
     await relay(settings)
     await run_worker(settings)
     return await Digest.get(id=digest.id)
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    return str(body.get_content())
-
-
-def html_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("html",))
-    assert body is not None
-    return str(body.get_content())
 
 
 async def content() -> None:

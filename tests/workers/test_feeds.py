@@ -12,7 +12,8 @@ from service.feeds.rendering import refresh_all
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.factories import bearer, days, entry, gql, now, staff, token_for, topic
-from tests.workers.test_notices import publish_as, relay_and_work
+from tests.workers.conftest import relay, run_worker
+from tests.workers.test_notices import publish_as
 
 UNPUBLISH = "mutation($id: ID!) { unpublishEntry(id: $id) { errors { code } } }"
 AFFECTED = {
@@ -67,7 +68,8 @@ async def test_a_publish_reaches_the_feeds_it_belongs_to_and_leaves_the_others_a
         },
     )
     await app.state.relay.wait()
-    await relay_and_work(worker_settings)
+    await relay(worker_settings)
+    await run_worker(worker_settings)
 
     after = await etags(client, AFFECTED | every)
     assert {path for path in AFFECTED if after[path] == before[path]} == set()
@@ -87,7 +89,8 @@ async def test_a_publish_reaches_the_feeds_it_belongs_to_and_leaves_the_others_a
     unpublished = await gql(client, UNPUBLISH, {"id": entry_id}, headers=bearer(editor))
     assert unpublished["data"]["unpublishEntry"]["errors"] == []
     await app.state.relay.wait()
-    await relay_and_work(worker_settings)
+    await relay(worker_settings)
+    await run_worker(worker_settings)
     for path in AFFECTED:
         response = await client.get(f"/feeds/{path}")
         assert not any("Gjirokast" in title for title in titles(response)), path

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -24,8 +23,8 @@ from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 from tests.factories import bearer, days, entry, gql, now, staff, token_for
-from tests.smtp import SmtpServer
-from tests.workers.conftest import run_worker
+from tests.smtp import SmtpServer, text_of
+from tests.workers.conftest import relay, run_worker
 
 CREATE = """mutation($input: CreateEntryInput!) {
   createEntry(input: $input) { entry { id } errors { code message } } }"""
@@ -127,13 +126,7 @@ async def test_unpublish_and_publish_again_sends_no_second_notice(
     await unpublish_entry(entry_id, actor=SYSTEM)
     await publish_entry(entry_id, actor=SYSTEM)
     await app.state.relay.wait()
-    # The relay cron would hand these over in a real worker; do it here the same way.
-    from service.outbox.relay import relay_pending
-    from service.queue import LazyQueue
-
-    queue = LazyQueue(worker_settings)
-    await relay_pending(queue, namespace=worker_settings.queue_name)
-    await queue.close()
+    await relay(worker_settings)
     await run_worker(worker_settings)
     assert len(smtp_server.handler.messages) == 1
 
@@ -145,7 +138,8 @@ async def test_a_451_twice_still_delivers_once(
     smtp_server.handler.data_replies = ["451 4.3.0 try later", "451 4.3.0 try later"]
     await entry("Thirrje", kind=EntryKind.CALL, deadline=now() + days(9))
     await app.state.relay.wait()
-    await relay_and_work(worker_settings)
+    await relay(worker_settings)
+    await run_worker(worker_settings)
 
     assert len(smtp_server.handler.messages) == 1
     assert smtp_server.handler.data_attempts == 3
@@ -159,7 +153,8 @@ async def test_a_550_fails_the_notice_with_its_reason_and_nothing_loops(
     await staff(StaffRole.EDITOR, email="editor@example.org")
     smtp_server.handler.rcpt_replies = ["550 5.1.1 no such user"]
     await entry("Thirrje", kind=EntryKind.CALL, deadline=now() + days(9))
-    await relay_and_work(worker_settings)
+    await relay(worker_settings)
+    await run_worker(worker_settings)
 
     notice = await StaffNotice.get()
     assert notice.status is NoticeStatus.FAILED
@@ -169,31 +164,14 @@ async def test_a_550_fails_the_notice_with_its_reason_and_nothing_loops(
     attempts = smtp_server.handler.rcpt_attempts
     assert attempts == 1
 
-    await relay_and_work(worker_settings)  # again: a failed notice is final
+    # Again: a failed notice is final.
+    await relay(worker_settings)
+    await run_worker(worker_settings)
     from workers.notices import resume_notices
 
     assert await resume_notices({"settings": worker_settings}) == 0
     assert smtp_server.handler.rcpt_attempts == attempts
     assert smtp_server.handler.messages == []
-
-
-async def relay_and_work(settings: Settings) -> None:
-    from service.outbox.relay import relay_pending
-    from service.queue import LazyQueue
-
-    queue = LazyQueue(settings)
-    try:
-        await relay_pending(queue, namespace=settings.queue_name)
-    finally:
-        await queue.close()
-    await run_worker(settings)
-
-
-def plain(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    content: str = body.get_content()
-    return content
 
 
 async def test_a_notice_names_the_time_zone_and_links_the_other_language_and_the_preview(
@@ -212,7 +190,7 @@ async def test_a_notice_names_the_time_zone_and_links_the_other_language_and_the
     await run_worker(worker_settings)
 
     [english] = [m for m in smtp_server.to("john@example.org") if "Workshop" in str(m["Subject"])]
-    text = plain(english)
+    text = text_of(english)
     assert "When: Saturday, 4 May 2030, 10:00–16:00 (Albania Time)" in text
     assert (
         "Read it in Albanian: https://example.org/sq/event/punetori-per-sherbimet-sociale" in text
@@ -224,7 +202,7 @@ async def test_a_notice_names_the_time_zone_and_links_the_other_language_and_the
     assert html is not None
     assert 'hreflang="sq"' in html.get_content()
 
-    albanian = {str(m["Subject"]): plain(m) for m in smtp_server.to("ana@example.org")}
+    albanian = {str(m["Subject"]): text_of(m) for m in smtp_server.to("ana@example.org")}
     text = next(body for subject, body in albanian.items() if "Punëtori" in subject)
     assert "(Ora: Shqipëri)" in text
     assert "Lexojeni në anglisht: https://example.org/en/event/workshop-on-social-services" in text

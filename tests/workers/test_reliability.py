@@ -25,7 +25,7 @@ from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from tests.factories import days, entry, now, staff
 from tests.smtp import RecordingHandler, SmtpServer, free_port, running
-from tests.workers.conftest import run_worker
+from tests.workers.conftest import relay, run_worker
 from tests.workers.processes import kill_midway_then_finish
 
 
@@ -113,7 +113,6 @@ async def test_a_scheduled_call_is_published_by_the_sweep_and_its_notice_sent(
 ) -> None:
     from service.content.models import Entry
     from service.content.publishing import publish_due, schedule_entry
-    from tests.workers.test_notices import relay_and_work
 
     await staff(StaffRole.EDITOR)
     call = await entry("Thirrje", kind=EntryKind.CALL, deadline=now() + days(9), publish=False)
@@ -122,7 +121,8 @@ async def test_a_scheduled_call_is_published_by_the_sweep_and_its_notice_sent(
     assert await publish_due(now() + days(2 / 1440)) == [call.id]
     assert (await Entry.get(id=call.id)).status.value == "published"
 
-    await relay_and_work(worker_settings)
+    await relay(worker_settings)
+    await run_worker(worker_settings)
     assert len(smtp_server.handler.messages) == 1
 
 
@@ -152,9 +152,7 @@ async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(
     for _ in range(count):
         await staff(StaffRole.AUTHOR)
     await entry("Ngjarje", kind=EntryKind.EVENT)
-    queue = LazyQueue(worker_settings)
-    await relay_pending(queue, namespace=worker_settings.queue_name)
-    await queue.close()
+    await relay(worker_settings)
 
     async def some_sent() -> bool:
         return len(slow_smtp.handler.messages) >= 10

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from email.message import EmailMessage
 
 import pytest
-from starlette.applications import Starlette
 
 from service.audience.confirmation import ConfirmationResult, send_confirmation
 from service.audience.enums import SubscriberStatus
@@ -20,16 +18,11 @@ from service.mail.render import Renderer
 from service.mail.smtp import SmtpPool
 from service.settings import Settings
 from tests.audience.conftest import sign_up
-from tests.smtp import SmtpServer
+from tests.smtp import SmtpServer, html_of, text_of
 from tests.workers.conftest import relay_and_work
 
 pytestmark = pytest.mark.usefixtures("db")
 LINK = re.compile(r"https?://\S+/subscription/confirm\?token=[\w.\-]+")
-
-
-@pytest.fixture
-def throttle(app: Starlette, settings: Settings) -> SignUpThrottle:
-    return SignUpThrottle.from_settings(app.state.redis, settings)
 
 
 Send = Callable[[int, int], Awaitable[ConfirmationResult]]
@@ -52,18 +45,6 @@ async def send(worker_settings: Settings) -> AsyncIterator[Send]:
             )
 
         yield call
-
-
-def text_of(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
-
-
-def html_of(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("html",))
-    assert part is not None
-    return str(part.get_content())
 
 
 async def test_a_bilingual_sign_up_gets_one_mail_in_both_languages_and_its_link_confirms(

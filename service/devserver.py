@@ -16,7 +16,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import uvicorn
 
@@ -24,12 +24,17 @@ from service.settings import Settings
 from service.staff.enums import StaffRole
 from service.web.devmail import MailSink
 
+if TYPE_CHECKING:
+    from arq.worker import Worker
+
 log = logging.getLogger("buletin.dev")
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 # Printed at every start: only for the local quick start, which is never exposed.
 DEMO_ADMIN_PASSWORD = "buletin-demo-admin"
 DEMO_COLLEAGUE_EMAIL = "colleague@example.org"
+# Ctrl-C lets a job in hand (a feed render, a few mails) finish for this long.
+JOB_GRACE_SECONDS = 5.0
 LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]+)?"
 
 
@@ -115,7 +120,7 @@ async def serve(settings: Settings, sink: MailSink, host: str, port: int) -> Non
             await working
         # A step that fails is said in one line; the next steps still run, in order.
         try:
-            await worker.close()
+            await stop_worker(worker)
         except Exception as exc:
             log.warning("dev.stop_failed step=worker error=%r", exc)
         log.info("dev.stopping step=api")
@@ -126,6 +131,26 @@ async def serve(settings: Settings, sink: MailSink, host: str, port: int) -> Non
         except Exception as exc:
             log.warning("dev.stop_failed step=api error=%r", exc)
         log.info("dev.stopped")
+
+
+async def stop_worker(worker: Worker, *, grace_seconds: float = JOB_GRACE_SECONDS) -> None:
+    """Close a worker whose main loop has stopped: the jobs in hand get `grace_seconds` to
+    finish, then are cancelled.
+
+    arq's close() gathers its job tasks, so a job cancelled or failed at Ctrl-C would raise
+    out of it (a traceback, and no on_shutdown). They are all over before it runs here, and
+    forgotten as arq's own poll loop forgets finished jobs.
+    """
+    running = [task for task in worker.tasks.values() if not task.done()]
+    if running:
+        _, late = await asyncio.wait(running, timeout=grace_seconds)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+    for job_id, task in list(worker.tasks.items()):
+        if task.done():
+            del worker.tasks[job_id]
+    await worker.close()
 
 
 ENV_FILE = Path(".env")

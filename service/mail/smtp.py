@@ -305,7 +305,7 @@ async def _transaction(
                 await after
             except Exception as exc:
                 raise _AfterFailed(exc) from exc
-        response = await client.data(message.data)
+        response = await _data(client, message.data)
     except aiosmtplib.SMTPResponseException:
         # As sendmail does: reset the envelope, so the connection can carry the next one.
         # Gone or confused: the caller's handling of the first error drops the connection.
@@ -313,6 +313,48 @@ async def _transaction(
             await client.rset()
         raise
     return response.message
+
+
+async def _data(client: aiosmtplib.SMTP, data: bytes) -> aiosmtplib.SMTPResponse:
+    """DATA and the message, as `SMTP.data` sends them, without its two regex passes.
+
+    `SMTP.data` runs a line-end regex and a dot-stuffing regex over every byte of every
+    message: ~150 µs for a 10 kB digest, more than building the message. `_wire_form` does
+    the same with plain byte scans (~10 µs). This writes on `SMTP.protocol`, which is not
+    aiosmtplib's public API: the version is pinned in pyproject.toml, and
+    tests/mail/test_smtp.py sends awkward messages through it to a real server.
+    """
+    start = await client.execute_command(b"DATA")
+    if start.code != aiosmtplib.SMTPStatus.start_input:
+        raise aiosmtplib.SMTPDataError(start.code, start.message)
+    protocol = client.protocol
+    if protocol is None:
+        raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+    try:
+        # No await between the write and read_response, which arms the reply it waits for.
+        protocol.write(_wire_form(data))
+        response = await protocol.read_response(timeout=client.timeout)
+    except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError):
+        client.close()  # as SMTP.data does: the connection is out of step
+        raise
+    if response.code != aiosmtplib.SMTPStatus.completed:
+        raise aiosmtplib.SMTPDataError(response.code, response.message)
+    return response
+
+
+def _wire_form(data: bytes) -> bytes:
+    """The message as DATA carries it (RFC 5321 §4.5.2): CRLF line ends, a dot at the start
+    of a line doubled, and the closing dot line."""
+    crlf = data.count(b"\r\n")
+    if data.count(b"\n") != crlf or data.count(b"\r") != crlf:  # a bare CR or LF somewhere
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
+    if data.startswith(b"."):
+        data = b"." + data
+    if b"\n." in data:  # never in what MessageBuilder makes: base64 bodies, no dotted headers
+        data = data.replace(b"\n.", b"\n..")
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
 
 
 def _describe(exc: BaseException) -> str:

@@ -296,3 +296,27 @@ async def test_when_after_fails_the_message_is_not_sent_and_its_error_surfaces(
     assert smtp_server.handler.messages == []
     assert smtp_server.handler.data_attempts == 0
     assert (await pool.send(_message(builder, 2))).accepted  # the pool carries on
+
+
+@pytest.mark.parametrize(
+    ("data", "arrives"),
+    [
+        # A line of one dot would end the message early unless doubled on the wire.
+        (
+            b"Subject: dots\r\n\r\n.\r\n.hidden\r\n..two\r\nend",
+            b"Subject: dots\r\n\r\n.\r\n.hidden\r\n..two\r\nend\r\n",
+        ),
+        (b".first\r\nSubject: x\r\n\r\nbody\r\n", b".first\r\nSubject: x\r\n\r\nbody\r\n"),
+        # Bare LF and CR line ends go out as CRLF, as SMTP requires.
+        (b"Subject: ends\n\nlf\rcr\r\r\n.dot\n", b"Subject: ends\r\n\r\nlf\r\ncr\r\n\r\n.dot\r\n"),
+    ],
+)
+async def test_the_data_arrives_as_it_was_whatever_its_dots_and_line_ends(
+    smtp_server: SmtpServer, pool: SmtpPool, data: bytes, arrives: bytes
+) -> None:
+    # The pool writes DATA itself rather than through SMTP.data (service/mail/smtp.py);
+    # this holds it to what the server must get, on the pinned aiosmtplib and any other.
+    message = OutgoingMessage("k", "<k@example.org>", "b@example.org", "r@example.org", data)
+    assert (await pool.send(message)).accepted
+    assert (await pool.send(message)).accepted  # and the connection is still in step
+    assert [m.content for m in smtp_server.handler.messages] == [arrives, arrives]

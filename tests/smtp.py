@@ -38,13 +38,24 @@ class RecordingHandler:
     quits: int = 0
     rcpt_attempts: int = 0
     data_attempts: int = 0
+    knows_ehlo: bool = True  # False: a server from before ESMTP, which only takes HELO
+    helos: int = 0
 
     async def handle_EHLO(
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: Any
     ) -> Any:
+        if not self.knows_ehlo:
+            return ["502 5.5.1 EHLO not implemented"]
         self.connections += 1
         session.host_name = hostname
         return responses
+
+    async def handle_HELO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str
+    ) -> str:
+        self.helos += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any

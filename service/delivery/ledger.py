@@ -111,6 +111,17 @@ class Ledger:
 
     async def mark_accepted(self, row_id: int) -> None:
         # The one write per message on the hot path: plain SQL, a fifth of the ORM's cost.
+        if self.connection is not None:
+            # Pinned (PostgreSQL): the statement's text is the same for every row, and
+            # statement() asking Tortoise for its connection was a tenth of this write.
+            await self.connection.execute(
+                _accepted_sql(self._table),
+                self.accepted.value,
+                datetime.now(UTC),
+                row_id,
+                self.sending.value,
+            )
+            return
         sql = statement()
         await self._execute(
             sql,
@@ -143,6 +154,15 @@ class Ledger:
             f" last_error = {sql.param(last_error)}, lease_until = NULL"
             f" WHERE id = {sql.param(row_id)} AND status = {sql.param(self.sending.value)}",
         )
+
+
+@cache
+def _accepted_sql(table: str) -> str:
+    """mark_accepted's statement in asyncpg's placeholders: status, accepted_at, id, sending."""
+    return (
+        f"UPDATE {table} SET status = $1, accepted_at = $2, lease_until = NULL,"
+        " last_error = NULL WHERE id = $3 AND status = $4"
+    )
 
 
 @cache

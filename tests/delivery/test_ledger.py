@@ -63,3 +63,24 @@ async def test_only_a_claimed_row_is_settled(app: Starlette, db: None) -> None:
     released = await Delivery.get(id=row_id)
     assert released.status is DeliveryStatus.QUEUED
     assert released.last_error == "451 try later"
+
+
+async def test_a_pinned_ledger_settles_as_the_pooled_one(app: Starlette, db: None) -> None:
+    # On PostgreSQL pinned() holds one connection and writes the accepted-settle with its
+    # own statement text (the hot path); the rows must end exactly as above.
+    accepted, unclaimed, released = await deliveries(3)
+    async with DELIVERIES.pinned() as ledger:
+        assert await ledger.claim_many([accepted, released], LEASE) == {accepted, released}
+        await ledger.mark_accepted(accepted)
+        await ledger.mark_accepted(unclaimed)
+        await ledger.release(released, "451 try later")
+    rows = {r.id: r for r in await Delivery.filter(id__in=[accepted, unclaimed, released])}
+    assert rows[accepted].status is DeliveryStatus.ACCEPTED
+    assert rows[accepted].accepted_at is not None
+    assert rows[accepted].lease_until is None
+    assert rows[unclaimed].status is DeliveryStatus.QUEUED
+    assert rows[unclaimed].accepted_at is None
+    assert (rows[released].status, rows[released].last_error) == (
+        DeliveryStatus.QUEUED,
+        "451 try later",
+    )

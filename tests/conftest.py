@@ -163,13 +163,20 @@ async def db(app: Starlette) -> None:
     # Cached answers from the previous test must not outlive its data.
     await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
     await app.state.content_versions.refresh()
-    # Nor may its failed sign-ins or newsletter sign-ups throttle this test.
+    # Nor may its failed sign-ins or newsletter sign-ups throttle this test, nor its jobs
+    # (queued, deferred for a retry, or held by a worker a crash test killed) keep this
+    # test's burst worker waiting; their rows are gone anyway. The run's queue name is in
+    # every key of its queue: the queue, its jobs, results, retries and in-progress marks.
+    await app.state.relay.wait()  # the previous test's after-commit relay, if still going
     redis: Redis = app.state.redis
     settings = app.state.settings
     for prefix in (settings.login_throttle_prefix, settings.subscribe_throttle_prefix):
         stale = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
         if stale:
             await redis.delete(*stale)
+    jobs = [key async for key in redis.scan_iter(match=f"*{settings.queue_name}*")]
+    if jobs:
+        await redis.delete(*jobs)
 
 
 @pytest.fixture

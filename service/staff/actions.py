@@ -35,6 +35,7 @@ from service.staff.validation import (
     locale_errors,
     name_errors,
     normalize_email,
+    notify_on_errors,
     password_errors,
 )
 
@@ -190,6 +191,8 @@ async def update_me(
         errors += name_errors(name)
     if locale is not None:
         errors += locale_errors(locale, settings)
+    if notify_on is not None:
+        errors += notify_on_errors(notify_on)
     if errors:
         raise StaffError(errors)
     wanted: dict[str, Any] = {"name": name, "locale": locale}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from service.content.enums import EntryKind
 from service.errors import FieldError
+from service.notices.ledger import NOTIFIED_KINDS
 from service.settings import Settings
 from service.staff.errors import StaffErrorCode
 from service.text import has_control_characters
@@ -81,3 +84,19 @@ def password_errors(password: str, settings: Settings, field: str = "password") 
             )
         ]
     return []
+
+
+def notify_on_errors(kinds: Sequence[EntryKind]) -> list[FieldError]:
+    """Notices go out for events and calls only: a kind that never sends one is refused
+    rather than stored as a promise nobody keeps."""
+    silent = [kind for kind in kinds if kind not in NOTIFIED_KINDS]
+    if not silent:
+        return []
+    names = ", ".join(kind.name for kind in silent)
+    return [
+        FieldError(
+            StaffErrorCode.INVALID,
+            f"No notice is sent for {names}: choose from EVENT and CALL.",
+            "notifyOn",
+        )
+    ]

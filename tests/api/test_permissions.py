@@ -126,7 +126,7 @@ CASES = [
         "updateMe",
         """mutation($input: UpdateMeInput!) {
              updateMe(input: $input) { staff { name } errors { code } } }""",
-        lambda w: {"input": {"name": "Changed", "locale": "en", "notifyOn": ["NEWS"]}},
+        lambda w: {"input": {"name": "Changed", "locale": "en", "notifyOn": ["CALL"]}},
     ),
     Case(
         "createStaff",

@@ -180,12 +180,18 @@ async def test_signed_in_answers_are_never_cached(client: httpx.AsyncClient) -> 
 async def test_update_me_changes_the_profile(client: httpx.AsyncClient) -> None:
     author = await staff(StaffRole.AUTHOR)
     headers = bearer(await token_for(author))
-    variables = {"input": {"name": "Arta", "locale": "en", "notifyOn": ["CALL", "NEWS"]}}
+    variables = {"input": {"name": "Arta", "locale": "en", "notifyOn": ["CALL"]}}
     body = await gql(client, UPDATE_ME, variables, headers=headers)
     assert body["data"]["updateMe"] == {
-        "staff": {"name": "Arta", "locale": "en", "notifyOn": ["NEWS", "CALL"]},
+        "staff": {"name": "Arta", "locale": "en", "notifyOn": ["CALL"]},
         "errors": [],
     }
+    # News sends no notice: asking for it is refused, not stored and silently never kept.
+    news = {"input": {"name": "Arta B", "notifyOn": ["EVENT", "NEWS"]}}
+    body = await gql(client, UPDATE_ME, news, headers=headers)
+    assert body["data"]["updateMe"]["errors"] == [{"field": "notifyOn", "code": "INVALID"}]
+    refused = await StaffUser.get(id=author.id)
+    assert (refused.name, refused.notify_on) == ("Arta", ["call"])
     body = await gql(client, UPDATE_ME, {"input": {"locale": "de"}}, headers=headers)
     assert body["data"]["updateMe"]["errors"] == [{"field": "locale", "code": "UNSUPPORTED_LOCALE"}]
     assert (await StaffUser.get(id=author.id)).locale == "en"

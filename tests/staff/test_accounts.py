@@ -173,11 +173,11 @@ async def test_update_me_changes_name_locale_and_notices() -> None:
         author,
         name="Drita",
         locale="en",
-        notify_on=[EntryKind.CALL, EntryKind.NEWS],
+        notify_on=[EntryKind.CALL, EntryKind.EVENT],
         settings=get_settings(),
     )
     fresh = await StaffUser.get(id=author.id)
-    assert (fresh.name, fresh.locale, fresh.notify_on) == ("Drita", "en", ["news", "call"])
+    assert (fresh.name, fresh.locale, fresh.notify_on) == ("Drita", "en", ["event", "call"])
     event = await AuditEvent.get(action="staff.updated")
     assert event.actor_id == author.id  # type: ignore[attr-defined]
 
@@ -185,6 +185,12 @@ async def test_update_me_changes_name_locale_and_notices() -> None:
 async def test_update_me_refuses_an_unsupported_locale_and_a_blank_name() -> None:
     author = await staff(StaffRole.AUTHOR)
     with pytest.raises(StaffError) as exc:
-        await update_me(author, name=" ", locale="fr", settings=get_settings())
-    assert codes(exc) == [("name", "REQUIRED"), ("locale", "UNSUPPORTED_LOCALE")]
+        await update_me(
+            author, name=" ", locale="fr", notify_on=[EntryKind.NEWS], settings=get_settings()
+        )
+    assert codes(exc) == [
+        ("name", "REQUIRED"),
+        ("locale", "UNSUPPORTED_LOCALE"),
+        ("notifyOn", "INVALID"),  # news sends no notice
+    ]
     assert (await StaffUser.get(id=author.id)).locale == "sq"

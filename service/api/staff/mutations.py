@@ -20,7 +20,8 @@ class UpdateMeInput:
     name: str | None = None
     locale: str | None = strawberry.field(default=None, description="One of `locales`.")
     notify_on: list[EntryKind] | None = strawberry.field(
-        default=None, description="Kinds whose first publication emails you; [] for none."
+        default=None,
+        description="Kinds whose first publication emails you (EVENT, CALL); [] for none.",
     )
 
 

@@ -250,6 +250,8 @@ async def change_password(
     new_password: str,
     *,
     session_token: str | None,
+    address: str,
+    throttle: LoginThrottle,
     settings: Settings,
 ) -> StaffUser:
     """A staff member's own new password. Their other sessions end; `session_token`'s
@@ -258,10 +260,15 @@ async def change_password(
     errors = password_errors(new_password, settings, "newPassword")
     if errors:
         raise StaffError(errors)
+    # A guess at the current password counts as a failed sign-in would: a stolen session
+    # must not be a way round the sign-in throttle to learn the password itself.
+    await _count_attempt(throttle, email=actor.email, address=address, field="currentPassword")
     check = await asyncio.to_thread(
         verify_password, actor.password_hash, current_password, settings
     )
-    if not check.ok:
+    if check.ok:
+        await throttle.succeeded(email=actor.email, address=address)
+    else:
         async with in_transaction():
             await record(
                 actor,
@@ -305,6 +312,28 @@ async def staff_id_for_email(email: str) -> int | None:
     return found.id if found is not None else None
 
 
+async def _count_attempt(
+    throttle: LoginThrottle, *, email: str, address: str, field: str | None = None
+) -> None:
+    """Count one password check for the account from `address`; refuse it when the account
+    (from there) or the address has used up its tries, or when tries cannot be counted."""
+    try:
+        allowed = await throttle.attempt(email=email, address=address[:64])
+    except ThrottleUnavailable:
+        # Fail closed: an uncounted check would let a password guesser run free.
+        log.warning("staff.login_unavailable reason=throttle")
+        raise StaffError.single(
+            StaffErrorCode.UNAVAILABLE,
+            "Passwords cannot be checked for a moment. Try again soon.",
+            field,
+        ) from None
+    if not allowed:
+        log.warning("staff.login_throttled address=%s", address[:64])
+        raise StaffError.single(
+            StaffErrorCode.TOO_MANY_ATTEMPTS, "Too many wrong passwords. Try again later.", field
+        )
+
+
 async def login(
     email: str,
     password: str,
@@ -316,19 +345,7 @@ async def login(
     """A new session for the right email and password, unless too many attempts failed."""
     email = normalize_email(email)[:MAX_EMAIL_LENGTH]
     address = address[:64]
-    try:
-        allowed = await throttle.attempt(email=email, address=address)
-    except ThrottleUnavailable:
-        # Fail closed: an uncounted sign-in would let a password guesser run free.
-        log.warning("staff.login_unavailable reason=throttle")
-        raise StaffError.single(
-            StaffErrorCode.UNAVAILABLE, "Sign-in is unavailable for a moment. Try again soon."
-        ) from None
-    if not allowed:
-        log.warning("staff.login_throttled address=%s", address)
-        raise StaffError.single(
-            StaffErrorCode.TOO_MANY_ATTEMPTS, "Too many failed sign-ins. Try again later."
-        )
+    await _count_attempt(throttle, email=email, address=address)
     staff = await StaffUser.get_or_none(email=email) if email else None
     # An unknown email costs a verification too, so timing does not tell which accounts exist.
     stored = staff.password_hash if staff is not None else dummy_hash(settings)

@@ -108,3 +108,42 @@ async def test_set_staff_password_refuses_a_short_one_and_an_unknown_member(
     unknown = await gql(client, SET, {"id": "999999", "password": NEW}, headers=bearer(token))
     assert [e["extensions"]["code"] for e in unknown["errors"]] == ["NOT_FOUND"]
     assert await me(client, token) == {"email": admin.email}
+
+
+async def test_guessing_the_current_password_is_throttled_as_sign_ins_are(
+    client: httpx.AsyncClient,
+) -> None:
+    # A stolen session must not be a way round the sign-in throttle: each wrong current
+    # password counts against the account (from this address) like a failed sign-in.
+    author = await staff(StaffRole.AUTHOR)
+    token = await token_for(author)
+    before = (await StaffUser.get(id=author.id)).password_hash
+    codes = []
+    for n in range(6):
+        guess = {"current": f"guess number {n}", "new": NEW}
+        body = await gql(client, CHANGE, guess, headers=bearer(token))
+        codes += [e["code"] for e in body["data"]["changePassword"]["errors"]]
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["TOO_MANY_ATTEMPTS"]
+    # The right one is refused too now, and so is signing in from here.
+    right = await gql(client, CHANGE, {"current": PASSWORD, "new": NEW}, headers=bearer(token))
+    assert right["data"]["changePassword"]["errors"] == [
+        {"field": "currentPassword", "code": "TOO_MANY_ATTEMPTS"}
+    ]
+    assert not await signs_in(client, author.email, PASSWORD)
+    assert (await StaffUser.get(id=author.id)).password_hash == before
+
+
+async def test_a_right_current_password_clears_the_count(client: httpx.AsyncClient) -> None:
+    author = await staff(StaffRole.AUTHOR)
+    token = await token_for(author)
+    for n in range(4):
+        await gql(client, CHANGE, {"current": f"guess {n}", "new": NEW}, headers=bearer(token))
+    body = await gql(client, CHANGE, {"current": PASSWORD, "new": NEW}, headers=bearer(token))
+    assert body["data"]["changePassword"]["errors"] == []
+    for n in range(4):  # a fresh budget: four more wrong ones are still only wrong
+        wrong = await gql(
+            client, CHANGE, {"current": f"again {n}", "new": NEW}, headers=bearer(token)
+        )
+        assert [e["code"] for e in wrong["data"]["changePassword"]["errors"]] == [
+            "INVALID_CREDENTIALS"
+        ]

@@ -43,17 +43,21 @@ class UpdateStaffInput:
     name: str | None = None
 
 
+def client_address(info: Info) -> str:
+    """Where the request came from, as the password throttle counts it."""
+    client = info.context.request.client
+    return client.host if client is not None else "unknown"
+
+
 @strawberry.type
 class StaffMutation:
     @strawberry.mutation(description="Sign in; the token goes in `Authorization: Bearer …`.")
     async def login(self, info: Info, email: str, password: str) -> LoginPayload:
-        request = info.context.request
         settings = info.context.settings
         throttle = info.context.services.login_throttle
-        address = request.client.host if request.client is not None else "unknown"
         try:
             result = await actions.login(
-                email, password, address=address, throttle=throttle, settings=settings
+                email, password, address=client_address(info), throttle=throttle, settings=settings
             )
         except DomainError as exc:
             return LoginPayload(errors=user_errors(exc))
@@ -102,6 +106,8 @@ class StaffMutation:
                     current_password,
                     new_password,
                     session_token=info.context.token,
+                    address=client_address(info),
+                    throttle=info.context.services.login_throttle,
                     settings=settings,
                 )
             except DomainError as exc:

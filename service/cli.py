@@ -219,7 +219,8 @@ def cmd_suppress(args: argparse.Namespace) -> None:
         report = await import_suppressions(lines, reason=args.reason, actor=actor)
         summary = (
             f"suppressed {report.suppressed}, already suppressed {report.already}, "
-            f"not subscribed {report.unknown}, not an address {len(report.invalid)}"
+            f"not subscribed (kept, so a sign-up is refused) {report.listed}, "
+            f"not an address {len(report.invalid)}"
         )
         return "\n".join([summary, *(f"  not an address: {line}" for line in report.invalid[:20])])
 

@@ -45,6 +45,20 @@ class Subscriber(Model):
         indexes = (Index(fields=("status", "frequency", "id")),)
 
 
+class SuppressedAddress(Model):
+    """An address suppressed with no subscriber row behind it: listed by an import before
+    anyone signed it up, or kept when a suppressed subscriber was erased. Only a hash of the
+    address is stored (an erasure must not keep it), which is all refusing a sign-up needs."""
+
+    id = fields.IntField(primary_key=True)
+    address_hash = fields.CharField(max_length=64, unique=True)  # SHA-256 hex, lower-case address
+    reason = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "suppressed_address"
+
+
 class Digest(Model):
     """One issue of the newsletter for one frequency and period."""
 

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from service.audience.enums import DigestFrequency, SubscriberStatus
 from service.audience.models import Delivery, Digest, Subscriber
+from service.audience.suppression import list_addresses
 from service.audit.log import record
 from service.content.sql import Statement, statement, to_datetime
 from service.errors import NotFound
@@ -210,6 +211,10 @@ async def erase_subscriber(actor: StaffUser, subscriber_id: int) -> int:
             raise NotFound(f"No subscriber {subscriber_id}.")
         deliveries = await Delivery.filter(subscriber_id=row.id).delete()
         await Subscriber.filter(id=row.id).delete()
+        if row.status is SubscriberStatus.SUPPRESSED:
+            # Erased, yet a bounce or a complaint must still keep the address from being
+            # signed up again: only its hash stays (service/audience/suppression.py).
+            await list_addresses([row.email], row.suppressed_reason or "suppressed, then erased")
         # The address is what was erased: the log keeps only that it happened.
         await record(
             actor,

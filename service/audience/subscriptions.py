@@ -36,6 +36,7 @@ from service.audience.choices import Choices, check_choices, normalise_email
 from service.audience.enums import DigestFrequency, SubscriberStatus
 from service.audience.errors import AudienceError, AudienceErrorCode
 from service.audience.models import Subscriber
+from service.audience.suppression import is_listed
 from service.audience.throttle import SignUpThrottle, ThrottleUnavailable
 from service.audience.tokens import CONFIRM_TTL, InvalidToken, Purpose, read_token
 from service.errors import FieldError
@@ -161,6 +162,8 @@ async def _record_sign_up(
     """One try; None when a concurrent change moved the row under us."""
     async with in_transaction():
         row = await Subscriber.get_or_none(email=email)
+        if row is None and await is_listed(email):
+            return SignUpOutcome.SUPPRESSED  # imported, or suppressed and erased since
         if row is None:
             created = await Subscriber.create(
                 email=email,

@@ -2,18 +2,21 @@
 
 A hard bounce ("550 no such user" to RCPT) or an imported list suppresses an address. A
 suppressed subscriber keeps their row (so a new sign-up of the same address is seen
-for what it is) but is never planned into a digest again.
+for what it is) but is never planned into a digest again. An address with no row (listed
+by an import before anyone signed it up, or a suppressed subscriber erased since) is kept
+as a hash in `suppressed_address`, so a sign-up of it is refused all the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from service.audience.enums import SubscriberStatus
-from service.audience.models import Subscriber
+from service.audience.models import Subscriber, SuppressedAddress
 from service.staff.actors import Actor
 from service.staff.enums import StaffRole
 from service.staff.roles import require_actor_role
@@ -34,11 +37,30 @@ async def suppress_subscriber(subscriber_id: int, reason: str, *, actor: Actor) 
     return bool(changed)
 
 
+def address_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+
+
+async def is_listed(email: str) -> bool:
+    """Suppressed with no subscriber row: a sign-up of this address must be refused."""
+    return await SuppressedAddress.exists(address_hash=address_hash(email))
+
+
+async def list_addresses(emails: Iterable[str], reason: str) -> None:
+    """Keep these addresses suppressed though no subscriber row has them (hashes only)."""
+    rows = [
+        SuppressedAddress(address_hash=digest, reason=reason[:255])
+        for digest in dict.fromkeys(address_hash(email) for email in emails)
+    ]
+    if rows:
+        await SuppressedAddress.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
 @dataclass(frozen=True)
 class ImportReport:
     suppressed: int  # subscribers found and suppressed now
     already: int  # found, suppressed before
-    unknown: int  # no subscriber with that address
+    listed: int  # no subscriber with that address: kept, so a sign-up of it is refused
     invalid: list[str]  # lines that are no address at all
 
 
@@ -59,12 +81,16 @@ async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor
     """Suppress every subscriber whose address is listed, one address per line."""
     require_actor_role(actor, StaffRole.ADMIN)
     addresses, invalid = _addresses(lines)
-    suppressed = already = found = 0
+    addresses = list(dict.fromkeys(addresses))
+    suppressed = already = listed = 0
     for start in range(0, len(addresses), 500):
         chunk = addresses[start : start + 500]
-        rows = await Subscriber.filter(email__in=chunk).values_list("id", "status")
-        found += len(rows)
-        ids = [int(sid) for sid, status in rows if status != SubscriberStatus.SUPPRESSED]
+        rows = await Subscriber.filter(email__in=chunk).values_list("id", "email", "status")
+        known = {str(email) for _, email, _ in rows}
+        unknown = [address for address in chunk if address not in known]
+        await list_addresses(unknown, reason)
+        listed += len(unknown)
+        ids = [int(sid) for sid, _, status in rows if status != SubscriberStatus.SUPPRESSED]
         already += len(rows) - len(ids)
         if ids:
             suppressed += await Subscriber.filter(id__in=ids).update(
@@ -72,5 +98,8 @@ async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor
                 suppressed_reason=reason[:255],
                 updated_at=datetime.now(UTC),
             )
-    log.info("audience.suppressions_imported suppressed=%s already=%s", suppressed, already)
-    return ImportReport(suppressed, already, len(set(addresses)) - found, invalid)
+    log.info(
+        "audience.suppressions_imported suppressed=%s already=%s listed=%s",
+        suppressed, already, listed,
+    )  # fmt: skip
+    return ImportReport(suppressed, already, listed, invalid)

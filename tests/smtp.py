@@ -40,6 +40,7 @@ class RecordingHandler:
     data_attempts: int = 0
     knows_ehlo: bool = True  # False: a server from before ESMTP, which only takes HELO
     helos: int = 0
+    helo_replies: list[str] = field(default_factory=list)  # e.g. a 554 for the next HELO
 
     async def handle_EHLO(
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: Any
@@ -54,6 +55,8 @@ class RecordingHandler:
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str
     ) -> str:
         self.helos += 1
+        if self.helo_replies:
+            return self.helo_replies.pop(0)
         session.host_name = hostname
         return f"250 {server.hostname}"
 

@@ -264,6 +264,8 @@ class SmtpPool:
             validate_certs=config.verify_certs,
         )
         await client.connect(timeout=config.connect_timeout)
+        self.connections_opened += 1
+        connection.client = client  # from here, the caller's _drop on a failure closes it
         if client.is_ehlo_or_helo_needed:  # no STARTTLS or AUTH said it already
             try:
                 await client.ehlo()
@@ -271,8 +273,6 @@ class SmtpPool:
                 if not client.is_connected:
                     raise
                 await client.helo()  # a server from before ESMTP, as SMTP.mail would try
-        self.connections_opened += 1
-        connection.client = client
         return client
 
     @staticmethod

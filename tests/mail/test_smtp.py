@@ -329,3 +329,15 @@ async def test_a_server_without_esmtp_gets_helo_and_the_message_without_a_size(
     assert smtp_server.handler.helos == 1
     [received] = smtp_server.handler.messages
     assert received.mail_options == []  # SIZE is an ESMTP extension
+
+
+async def test_a_greeting_refused_is_transient_and_its_connection_is_not_kept(
+    smtp_server: SmtpServer, pool: SmtpPool, builder: MessageBuilder
+) -> None:
+    smtp_server.handler.knows_ehlo = False
+    smtp_server.handler.helo_replies = ["554 5.7.1 not from you"] * 3  # every attempt
+    result = await pool.send(_message(builder))
+    assert (result.status, result.stage, result.code) == (SendStatus.TRANSIENT, "connect", 554)
+    assert smtp_server.handler.messages == []
+    assert (await pool.send(_message(builder, 2))).accepted  # a new connection greets anew
+    assert pool.connections_opened == 4  # three refused, each dropped, then one that works

@@ -3,6 +3,7 @@ service/audience/digest_sending.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from service.audience import digest_sending as sending
@@ -43,8 +44,9 @@ async def send_weekly_digest(ctx: dict[str, Any]) -> int | None:
 async def start_digest(ctx: dict[str, Any], digest_id: int) -> int:
     """Freeze the audience, then one job per batch, so several workers share the digest."""
     settings = ctx["settings"]
-    if await sending.freeze_audience(digest_id) is None:
-        return 0
+    lease = timedelta(seconds=settings.digest_lease_seconds)
+    if await sending.freeze_audience(digest_id, lease=lease) is None:
+        return 0  # gone, or another worker is freezing it and sends it on
     ranges = await sending.batch_ranges(digest_id, settings.digest_batch_size)
     for number, (first, last) in enumerate(ranges):
         job_id = batch_job_id(settings.queue_name, digest_id, number)

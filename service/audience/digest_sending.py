@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from service.audience.digest_render import DigestView, content_language, load_view, render_digest
@@ -48,11 +49,26 @@ FREEZE_PAGE = 1000
 _LINK_PURPOSES = (Purpose.UNSUBSCRIBE, Purpose.PREFERENCES)
 
 
-async def freeze_audience(digest_id: int, *, page: int = FREEZE_PAGE) -> Digest | None:
-    """Write the digest's delivery rows; safe to run again, and it resumes where it died."""
+async def freeze_audience(
+    digest_id: int, *, lease: timedelta, page: int = FREEZE_PAGE
+) -> Digest | None:
+    """Write the digest's delivery rows; safe to run again, and it resumes where it died.
+
+    None when the digest is gone, or another worker is freezing it now (its lease holds):
+    that one sends it on. A freeze takes the lease with a compare-and-set and renews it
+    with every page, so the outbox job and the resume cron never freeze one digest twice.
+    """
     digest = await Digest.get_or_none(id=digest_id)
     if digest is None or digest.status is not DigestStatus.PLANNING:
         return digest
+    moment = datetime.now(UTC)
+    taken = await Digest.filter(
+        Q(freeze_lease_until=None) | Q(freeze_lease_until__lt=moment),
+        id=digest_id,
+        status=DigestStatus.PLANNING,
+    ).update(freeze_lease_until=moment + lease)
+    if not taken:
+        return None
     contents = await load_contents(digest.content)
     while True:
         rows = (
@@ -82,12 +98,12 @@ async def freeze_audience(digest_id: int, *, page: int = FREEZE_PAGE) -> Digest 
             # (digest, subscriber) is unique: a page written twice keeps the first rows.
             await Delivery.bulk_create(deliveries, ignore_conflicts=True)
             await Digest.filter(id=digest.id, planned_through__lt=through).update(
-                planned_through=through
+                planned_through=through, freeze_lease_until=datetime.now(UTC) + lease
             )
         digest.planned_through = through
     recipients = await Delivery.filter(digest_id=digest.id, status=DeliveryStatus.QUEUED).count()
     await Digest.filter(id=digest.id, status=DigestStatus.PLANNING).update(
-        status=DigestStatus.SENDING, recipients=recipients
+        status=DigestStatus.SENDING, recipients=recipients, freeze_lease_until=None
     )
     log.info("digest.frozen digest=%s recipients=%s", digest.id, recipients)
     return await Digest.get(id=digest.id)
@@ -301,7 +317,11 @@ async def stalled_deliveries(
     return [(digest_id, first, last) for digest_id, (first, last) in ranges.items()]
 
 
-async def unfinished_plans() -> list[int]:
-    """Digests whose audience freeze a dead worker left half done."""
-    ids = await Digest.filter(status=DigestStatus.PLANNING).values_list("id", flat=True)
+async def unfinished_plans(now: datetime | None = None) -> list[int]:
+    """Digests whose audience freeze a dead worker left half done, or nobody started."""
+    moment = now or datetime.now(UTC)
+    ids = await Digest.filter(
+        Q(freeze_lease_until=None) | Q(freeze_lease_until__lt=moment),
+        status=DigestStatus.PLANNING,
+    ).values_list("id", flat=True)
     return [int(i) for i in ids]  # type: ignore[call-overload]

@@ -71,6 +71,9 @@ class Digest(Model):
     content: dict[str, list[int]] = fields.JSONField(default=dict)
     # Keyset cursor of the audience freeze: a worker that dies mid-freeze resumes here.
     planned_through = fields.IntField(default=0)
+    # Held by the worker freezing the audience, renewed each page: nobody else freezes it
+    # meanwhile, and once it lapses (that worker died) the resume cron takes over.
+    freeze_lease_until = fields.DatetimeField(null=True)
     recipients = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)

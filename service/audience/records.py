@@ -213,8 +213,9 @@ async def erase_subscriber(actor: StaffUser, subscriber_id: int) -> int:
         await Subscriber.filter(id=row.id).delete()
         if row.status is SubscriberStatus.SUPPRESSED:
             # Erased, yet a bounce or a complaint must still keep the address from being
-            # signed up again: only its hash stays (service/audience/suppression.py).
-            await list_addresses([row.email], row.suppressed_reason or "suppressed, then erased")
+            # signed up again: only its hash stays (service/audience/suppression.py). Not
+            # the reason either: a server's 550 reply often quotes the address.
+            await list_addresses([row.email], "suppressed, then erased")
         # The address is what was erased: the log keeps only that it happened.
         await record(
             actor,

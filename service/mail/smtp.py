@@ -299,9 +299,10 @@ async def _transaction(
     """MAIL, RCPT and DATA, as `SMTP.sendmail` sends them; the server's reply to the data.
     The data waits for `after` (see Sender.send).
 
-    sendmail works out the SIZE it declares by normalising every line end of the message
-    once more, a regex pass over every byte (a sixth of a digest message's sending cost).
-    Our messages are CRLF already (service/mail/_mime.py), so their length is the size.
+    Not through sendmail: it works out the SIZE it declares by normalising every line end
+    of the message once more, a regex pass over every byte; our messages are CRLF already
+    (service/mail/_mime.py), so their length is the size. `_envelope` and `_data` say what
+    else they leave out and why.
     """
     try:
         await _envelope(client, message)

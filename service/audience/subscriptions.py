@@ -219,18 +219,19 @@ async def subscriber_for_link(
     reach the new one.
     """
     subject = read_token(settings, purpose, token)
-    row = await Subscriber.get_or_none(id=subject.subscriber_id, email=subject.email)
+    return LinkedSubscriber(await _named(subject.subscriber_id, subject.email), purpose)
+
+
+async def _named(subscriber_id: int, email: str) -> Subscriber:
+    row = await Subscriber.get_or_none(id=subscriber_id, email=email)
     if row is None:
         raise InvalidToken("This link names no subscription.")
-    return LinkedSubscriber(row, purpose)
+    return row
 
 
 async def _reread(row: Subscriber) -> Subscriber:
     """The row again after a guarded update missed it: changed or erased meanwhile."""
-    fresh = await Subscriber.get_or_none(id=row.id, email=row.email)
-    if fresh is None:
-        raise InvalidToken("This link names no subscription.")
-    return fresh
+    return await _named(row.id, row.email)
 
 
 async def confirm(token: str, *, settings: Settings, now: datetime | None = None) -> Subscriber:
@@ -242,36 +243,15 @@ async def confirm(token: str, *, settings: Settings, now: datetime | None = None
         # Left or suppressed since: an old confirmation link must not bring them back.
         raise InvalidToken("This sign-up is no longer waiting for confirmation.")
     moment = _now(now)
-    await Subscriber.filter(id=row.id, status=SubscriberStatus.PENDING).update(
-        status=SubscriberStatus.ACTIVE, confirmed_at=moment, updated_at=moment
-    )
-    row = await Subscriber.get(id=row.id)
-    if row.status is SubscriberStatus.ACTIVE:
+    fields = {"status": SubscriberStatus.ACTIVE, "confirmed_at": moment, "updated_at": moment}
+    if await Subscriber.filter(id=row.id, status=SubscriberStatus.PENDING).update(**fields):
+        row.update_from_dict(fields)
         log.info("audience.confirmed subscriber=%s", row.id)
         return row
+    row = await _reread(row)  # confirmed by a second click meanwhile, or left, or erased
+    if row.status is SubscriberStatus.ACTIVE:
+        return row
     raise InvalidToken("This sign-up is no longer waiting for confirmation.")
-
-
-async def update_preferences(
-    token: str,
-    *,
-    locales: Sequence[str],
-    topics: Sequence[str] | None,
-    kinds: Sequence[str] | None,
-    frequency: str | DigestFrequency | None,
-    settings: Settings,
-    now: datetime | None = None,
-) -> Subscriber:
-    """A subscriber changes their choices through the link in their mail."""
-    return await change_preferences(
-        await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings),
-        locales=locales,
-        topics=topics,
-        kinds=kinds,
-        frequency=frequency,
-        settings=settings,
-        now=now,
-    )
 
 
 async def change_preferences(
@@ -284,7 +264,7 @@ async def change_preferences(
     settings: Settings,
     now: datetime | None = None,
 ) -> Subscriber:
-    """update_preferences for a caller that has verified the preferences link already."""
+    """A subscriber changes their choices through the (verified) preferences link."""
     if link.purpose is not Purpose.PREFERENCES:
         raise InvalidToken("This link cannot change preferences.")
     row = link.row
@@ -304,18 +284,10 @@ async def change_preferences(
     )
 
 
-async def unsubscribe(
-    token: str,
-    *,
-    settings: Settings,
-    purpose: Purpose = Purpose.UNSUBSCRIBE,
-    now: datetime | None = None,
-) -> Subscriber:
-    """Leave (the one-click link, or "leave" on the preferences page). Idempotent; a
-    suppressed address stays suppressed."""
-    if purpose not in _LEAVING_PURPOSES:
-        raise InvalidToken("This link cannot unsubscribe.")
-    return await leave(await subscriber_for_link(token, purpose, settings=settings), now=now)
+async def unsubscribe(token: str, *, settings: Settings, now: datetime | None = None) -> Subscriber:
+    """Leave through the one-click link. Idempotent; a suppressed address stays suppressed."""
+    link = await subscriber_for_link(token, Purpose.UNSUBSCRIBE, settings=settings)
+    return await leave(link, now=now)
 
 
 _LEAVING_PURPOSES = (Purpose.UNSUBSCRIBE, Purpose.PREFERENCES)

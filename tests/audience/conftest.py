@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.audience.models import Subscriber
 from service.audience.subscriptions import Consent, SignUp, SignUpOutcome, SignUpSource, subscribe
 from service.audience.throttle import SignUpThrottle
 from service.settings import Settings
@@ -23,3 +24,9 @@ async def sign_up(
         throttle=throttle,
         settings=settings,
     )
+
+
+async def pending(throttle: SignUpThrottle, settings: Settings) -> Subscriber:
+    """The default sign-up's row, pending."""
+    await sign_up(throttle, settings)
+    return await Subscriber.get(email="ana@example.org")

@@ -16,10 +16,11 @@ from service.audience.subscriptions import (
     Consent,
     SignUpOutcome,
     SignUpSource,
+    change_preferences,
     confirm,
     purge_stale_sign_ups,
+    subscriber_for_link,
     unsubscribe,
-    update_preferences,
 )
 from service.audience.throttle import SignUpThrottle
 from service.audience.tokens import InvalidToken, Purpose, make_token
@@ -27,7 +28,7 @@ from service.outbox.events import SUBSCRIPTION_REQUESTED
 from service.outbox.models import OutboxEvent
 from service.settings import Settings
 from service.staff.actors import System
-from tests.audience.conftest import sign_up
+from tests.audience.conftest import pending, sign_up
 from tests.factories import now, topic
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -141,8 +142,7 @@ async def test_an_active_or_suppressed_address_changes_nothing_and_gets_no_mail(
 async def test_an_unsubscribed_address_can_sign_up_again_with_new_consent(
     throttle: SignUpThrottle, settings: Settings
 ) -> None:
-    await sign_up(throttle, settings)
-    row = await Subscriber.get(email="ana@example.org")
+    row = await pending(throttle, settings)
     await unsubscribe(
         make_token(settings, Purpose.UNSUBSCRIBE, row.id, row.email), settings=settings
     )
@@ -186,9 +186,10 @@ async def test_signing_up_is_refused_while_redis_is_down(settings: Settings) -> 
     assert await Subscriber.all().count() == 0
 
 
-async def pending(throttle: SignUpThrottle, settings: Settings) -> Subscriber:
-    await sign_up(throttle, settings)
-    return await Subscriber.get(email="ana@example.org")
+async def update_preferences(token: str, *, settings: Settings, **choices: Any) -> Subscriber:
+    """What the preferences page does with its link."""
+    link = await subscriber_for_link(token, Purpose.PREFERENCES, settings=settings)
+    return await change_preferences(link, settings=settings, **choices)
 
 
 async def test_the_confirmation_link_activates_and_is_idempotent(

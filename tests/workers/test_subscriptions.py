@@ -17,7 +17,7 @@ from service.mail.message import MessageBuilder
 from service.mail.render import Renderer
 from service.mail.smtp import SmtpPool
 from service.settings import Settings
-from tests.audience.conftest import sign_up
+from tests.audience.conftest import pending, sign_up
 from tests.smtp import SmtpServer, html_of, text_of
 from tests.workers.conftest import relay_and_work
 
@@ -95,8 +95,7 @@ async def test_sending_twice_sends_one_mail_per_request(
     smtp_server: SmtpServer,
     send: Send,
 ) -> None:
-    await sign_up(throttle, worker_settings)
-    row = await Subscriber.get(email="ana@example.org")
+    row = await pending(throttle, worker_settings)
     assert await send(row.id, 1) is ConfirmationResult.SENT
     assert await send(row.id, 1) is ConfirmationResult.ALREADY_SENT
     assert len(smtp_server.handler.messages) == 1
@@ -115,8 +114,7 @@ async def test_a_temporary_refusal_leaves_the_request_to_be_sent_again(
     smtp_server: SmtpServer,
     send: Send,
 ) -> None:
-    await sign_up(throttle, worker_settings)
-    row = await Subscriber.get(email="ana@example.org")
+    row = await pending(throttle, worker_settings)
     smtp_server.handler.data_replies = ["451 4.3.0 try later"] * worker_settings.smtp_attempts
     assert await send(row.id, 1) is ConfirmationResult.DEFERRED
     assert smtp_server.handler.messages == []
@@ -130,8 +128,7 @@ async def test_nothing_is_sent_to_an_address_confirmed_or_gone_before_the_job_ra
     smtp_server: SmtpServer,
     send: Send,
 ) -> None:
-    await sign_up(throttle, worker_settings)
-    row = await Subscriber.get(email="ana@example.org")
+    row = await pending(throttle, worker_settings)
     await Subscriber.filter(id=row.id).update(status=SubscriberStatus.SUPPRESSED)
     assert await send(row.id, 1) is ConfirmationResult.NOT_PENDING
     assert smtp_server.handler.messages == []

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from tortoise import Tortoise
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from service.content.sql import Statement, statement
@@ -83,11 +83,7 @@ class Ledger:
 
     async def claim(self, row_id: int, lease: timedelta, now: datetime | None = None) -> bool:
         """Take the row for one send attempt; False if another worker holds it or it is done."""
-        moment = now or datetime.now(UTC)
-        taken = await self.model.filter(self.claimable(moment), id=row_id).update(
-            status=self.sending, lease_until=moment + lease, attempts=F("attempts") + 1
-        )
-        return taken == 1
+        return row_id in await self.claim_many([row_id], lease, now)
 
     async def claim_many(
         self, row_ids: Sequence[int], lease: timedelta, now: datetime | None = None
@@ -97,8 +93,8 @@ class Ledger:
             return set()
         moment = now or datetime.now(UTC)
         sql = statement()
-        # One UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35): the same compare-and-
-        # set as claim(), without a round trip per row.
+        # One UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35): the compare-and-set
+        # of claimable(), without a round trip per row.
         rows = await self._fetch(
             sql,
             f"UPDATE {self._table} SET status = {sql.param(self.sending.value)},"

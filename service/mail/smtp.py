@@ -85,7 +85,8 @@ class Sender(Protocol):
 
 
 class _AfterFailed(Exception):
-    """What `after` raised, carried past the SMTP error handling to the caller."""
+    """What `after` raised, carried past the SMTP error handling (an OSError from the
+    database must not read as a lost SMTP connection)."""
 
     def __init__(self, error: BaseException) -> None:
         self.error = error
@@ -148,12 +149,6 @@ class SmtpPool:
     async def send(
         self, message: OutgoingMessage, *, after: Awaitable[object] | None = None
     ) -> SendResult:
-        try:
-            return await self._send(message, after)
-        except _AfterFailed as failed:
-            raise failed.error from None
-
-    async def _send(self, message: OutgoingMessage, after: Awaitable[object] | None) -> SendResult:
         if self._closed:
             raise RuntimeError("the SMTP pool is closed")
         attempts = self.config.attempts
@@ -229,9 +224,12 @@ class SmtpPool:
             # (docs/architecture.md §1).
             self._drop(connection)
             return SendResult(SendStatus.TRANSIENT, None, _describe(exc), attempt, "data")
-        except (asyncio.CancelledError, _AfterFailed):
+        except asyncio.CancelledError:
             self._drop(connection)  # its transaction is half done
             raise
+        except _AfterFailed as failed:
+            self._drop(connection)  # likewise
+            raise failed.error from None
         return SendResult(SendStatus.ACCEPTED, 250, reply, attempt)
 
     def _refused(

@@ -23,7 +23,7 @@ from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 from tests.factories import bearer, days, entry, gql, now, staff, token_for
-from tests.smtp import SmtpServer, text_of
+from tests.smtp import SmtpServer, html_of, text_of
 from tests.workers.conftest import relay, run_worker
 
 CREATE = """mutation($input: CreateEntryInput!) {
@@ -82,20 +82,14 @@ async def test_publishing_an_event_tells_each_opted_in_staff_member_in_their_lan
     assert albanian["Content-Language"] == "sq"
     assert albanian["Auto-Submitted"] == "auto-generated"
     assert albanian.get_content_type() == "multipart/alternative"
-    text = albanian.get_body(preferencelist=("plain",))
-    html = albanian.get_body(preferencelist=("html",))
-    assert text is not None
-    assert html is not None
-    assert "Bashkia Korçë" in text.get_content()
-    assert "Arta Editore" in text.get_content()  # who published it
-    assert "https://example.org/sq/event/punetori-per-sherbimet-sociale" in html.get_content()
+    assert "Bashkia Korçë" in text_of(albanian)
+    assert "Arta Editore" in text_of(albanian)  # who published it
+    assert "https://example.org/sq/event/punetori-per-sherbimet-sociale" in html_of(albanian)
 
     [english] = smtp_server.to("john@example.org")
     assert english["Subject"].startswith("New event")
     assert english["Content-Language"] == "en"
-    english_text = english.get_body(preferencelist=("plain",))
-    assert english_text is not None
-    assert "https://example.org/en/event/workshop-on-social-services" in english_text.get_content()
+    assert "https://example.org/en/event/workshop-on-social-services" in text_of(english)
     assert await StaffNotice.filter(status=NoticeStatus.ACCEPTED).count() == 2
 
 
@@ -198,9 +192,7 @@ async def test_a_notice_names_the_time_zone_and_links_the_other_language_and_the
     token = re.search(r"Staff preview: https://example.org/preview\?token=(\S+)&locale=en", text)
     assert token is not None
     assert entry_id_for_preview(token.group(1), worker_settings) == int(entry_id)
-    html = english.get_body(preferencelist=("html",))
-    assert html is not None
-    assert 'hreflang="sq"' in html.get_content()
+    assert 'hreflang="sq"' in html_of(english)
 
     albanian = {str(m["Subject"]): text_of(m) for m in smtp_server.to("ana@example.org")}
     text = next(body for subject, body in albanian.items() if "Punëtori" in subject)

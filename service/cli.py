@@ -18,6 +18,8 @@ from service.settings import Settings, get_settings
 from service.staff.enums import StaffRole
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
     from service.errors import DomainError
     from service.staff.actors import Actor
 
@@ -31,24 +33,20 @@ def _serve(
 ) -> None:
     import uvicorn
 
+    app: Starlette | str
     if workers > 1:
         # Each worker process builds its own app from the environment.
-        uvicorn.run(
-            "service.app:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        )
-        return
-    from service.app import create_app
+        app = "service.app:app_from_environment"
+    else:
+        from service.app import create_app
 
+        app = create_app(settings)
     uvicorn.run(
-        create_app(settings),
+        app,
+        factory=workers > 1,
         host=host,
         port=port,
+        workers=workers,
         log_level=log_level,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )

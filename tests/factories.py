@@ -183,7 +183,7 @@ async def refused_token(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=bearer(token)
     )
     assert response.status_code == 401, response.text
-    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAUTHENTICATED"]
+    assert codes(response.json()) == ["UNAUTHENTICATED"]
     assert "data" not in response.json()
 
 

@@ -65,7 +65,7 @@ async def _publish_locked(entry: Entry, actor: Actor, moment: datetime) -> None:
         ENTRY_PUBLISHED,
         entry_id=entry.id,
         first=first,
-        actor_id=staff.id if (staff := staff_of(actor)) is not None else None,
+        actor_id=staff.id if staff is not None else None,
     )
     await record(actor, "entry.published", entry_id=entry.id, details={"first": first})
     await bump_content_version()

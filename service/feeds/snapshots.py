@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
@@ -113,28 +114,21 @@ async def _store(
     if row is not None and moment <= row.last_modified:
         # Changed twice within a second: a later date, or If-Modified-Since would hide it.
         moment = _whole_seconds(row.last_modified) + timedelta(seconds=1)
+    values: dict[str, Any] = {
+        "body": body,
+        "etag": etag,
+        "last_modified": moment,
+        "rendered_at": now,
+        "entry_ids": ids,
+        "source_version": version,
+    }
     if row is None:
         try:
-            await FeedSnapshot.create(
-                path=path,
-                body=body,
-                etag=etag,
-                last_modified=moment,
-                rendered_at=now,
-                entry_ids=ids,
-                source_version=version,
-            )
+            await FeedSnapshot.create(path=path, **values)
             return Snapshot(path, body, etag, moment), True
         except IntegrityError:  # rendered by another process at the same moment
             pass
-    updated = await FeedSnapshot.filter(path=path, source_version__lte=version).update(
-        body=body,
-        etag=etag,
-        last_modified=moment,
-        rendered_at=now,
-        entry_ids=ids,
-        source_version=version,
-    )
+    updated = await FeedSnapshot.filter(path=path, source_version__lte=version).update(**values)
     if not updated:  # a newer render got there first: it stays
         newer = await load(path)
         if newer is not None:

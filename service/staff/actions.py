@@ -262,6 +262,7 @@ async def change_password(
         raise StaffError(errors)
     # A guess at the current password counts as a failed sign-in would: a stolen session
     # must not be a way round the sign-in throttle to learn the password itself.
+    address = address[:64]
     await _count_attempt(throttle, email=actor.email, address=address, field="currentPassword")
     check = await asyncio.to_thread(
         verify_password, actor.password_hash, current_password, settings
@@ -315,10 +316,11 @@ async def staff_id_for_email(email: str) -> int | None:
 async def _count_attempt(
     throttle: LoginThrottle, *, email: str, address: str, field: str | None = None
 ) -> None:
-    """Count one password check for the account from `address`; refuse it when the account
-    (from there) or the address has used up its tries, or when tries cannot be counted."""
+    """Count one password check for the account from `address` (cut as the caller keeps it,
+    so that `succeeded` forgives the same keys); refuse it when the account (from there) or
+    the address has used up its tries, or when tries cannot be counted."""
     try:
-        allowed = await throttle.attempt(email=email, address=address[:64])
+        allowed = await throttle.attempt(email=email, address=address)
     except ThrottleUnavailable:
         # Fail closed: an uncounted check would let a password guesser run free.
         log.warning("staff.login_unavailable reason=throttle")
@@ -328,7 +330,7 @@ async def _count_attempt(
             field,
         ) from None
     if not allowed:
-        log.warning("staff.login_throttled address=%s", address[:64])
+        log.warning("staff.login_throttled address=%s", address)
         raise StaffError.single(
             StaffErrorCode.TOO_MANY_ATTEMPTS, "Too many wrong passwords. Try again later.", field
         )

@@ -87,16 +87,18 @@ class PolicyConfig:
     hide_suggestions: bool
     # Set right after the schema is built (Strawberry builds it from the extensions).
     graphql_schema: GraphQLSchema | None = None
-    _validated: dict[tuple[int, DocumentNode], tuple[GraphQLError, ...]] = field(
+    _validated: dict[int, tuple[DocumentNode, tuple[GraphQLError, ...]]] = field(
         default_factory=dict, repr=False
     )
 
     def validate(self, document: DocumentNode) -> list[GraphQLError]:
-        # The parser cache hands back the same document object for the same text, so the
-        # object itself is the key; it is kept in the key so its id is never reused.
-        key = (id(document), document)
-        found = self._validated.get(key)
-        if found is None:
+        # The parser cache hands back the same document object for the same text, so its id
+        # is the key: nodes are frozen dataclasses, and hashing one walks the whole tree. The
+        # document is kept with its answer so an id is never mistaken for another's.
+        cached = self._validated.get(id(document))
+        if cached is not None and cached[0] is document:
+            found = cached[1]
+        else:
             if self.graphql_schema is None:
                 raise RuntimeError("PolicyConfig.graphql_schema was never set")
             errors = validate(
@@ -108,7 +110,7 @@ class PolicyConfig:
             found = tuple(_coded(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
             if len(self._validated) >= CACHE_SIZE:
                 self._validated.clear()
-            self._validated[key] = found
+            self._validated[id(document)] = (document, found)
         return list(found)
 
 

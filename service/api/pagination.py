@@ -77,6 +77,15 @@ def decode_cursor(kind: str, cursor: str) -> Keyset:
     return Keyset(moment, key_id)
 
 
+def after_id(kind: str, after: str | None) -> int | None:
+    """Where a list ordered by id alone resumes: the id in `after`, or None for page one."""
+    return decode_cursor(kind, after).id if after is not None else None
+
+
+def id_cursor(kind: str, row_id: int) -> str:
+    return encode_cursor(kind, Keyset(None, row_id))
+
+
 def check_first(first: int, settings: Settings) -> None:
     if not 0 <= first <= settings.max_page_size:
         raise ApiError(

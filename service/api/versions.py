@@ -25,10 +25,6 @@ log = logging.getLogger("buletin.api")
 CHANNEL = "buletin_content_version"
 
 
-# The name this module has always exported (tests read the version through it).
-read_version = read_content_version
-
-
 def listen_dsn(database_url: str) -> str | None:
     """An asyncpg DSN for a PostgreSQL DATABASE_URL; None for SQLite."""
     parts = urlsplit(database_url)

@@ -14,7 +14,8 @@ import pytest
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from service.api.versions import ContentVersions, read_version
+from service.api.versions import ContentVersions
+from service.content.actions import read_content_version
 from service.settings import Settings
 from service.staff.enums import StaffRole
 from tests.factories import bearer, entry, staff, token_for
@@ -34,7 +35,7 @@ async def bump_without_notifying(settings: Settings) -> int:
             # Triggers off for this transaction only: the NOTIFY is "lost".
             await conn.execute_script("SET LOCAL session_replication_role = replica")
         await conn.execute_script("UPDATE content_version SET version = version + 1 WHERE id = 1")
-    return await read_version()
+    return await read_content_version()
 
 
 @pytest.fixture

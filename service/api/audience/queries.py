@@ -14,7 +14,7 @@ from service.api.audience.types import (
     SubscriberFilter,
 )
 from service.api.context import Info
-from service.api.pagination import Keyset, check_first, decode_cursor, encode_cursor, page_info
+from service.api.pagination import after_id, check_first, id_cursor, page_info
 from service.api.permissions import IsEditor, current_staff, refusals_as_errors
 from service.audience import records
 from service.audience.enums import SubscriberStatus
@@ -37,7 +37,6 @@ class AudienceQuery:
     ) -> SubscriberConnection:
         settings = info.context.settings
         check_first(first, settings)
-        start = decode_cursor(SUBSCRIBER_CURSOR, after) if after is not None else None
         given = filter or SubscriberFilter()
         flt = records.SubscriberFilter(
             statuses=tuple(given.status or ()),
@@ -50,11 +49,11 @@ class AudienceQuery:
                 current_staff(info),
                 flt,
                 first=first,
-                after_id=start.id if start is not None else None,
+                after_id=after_id(SUBSCRIBER_CURSOR, after),
             )
         edges = [
             SubscriberEdge(
-                cursor=encode_cursor(SUBSCRIBER_CURSOR, Keyset(None, row.id)),
+                cursor=id_cursor(SUBSCRIBER_CURSOR, row.id),
                 node=Subscriber.of(row, settings.zone),
             )
             for row in page.rows

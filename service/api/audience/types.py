@@ -9,7 +9,7 @@ import strawberry
 
 from service.api.pagination import PageInfo
 from service.api.payloads import UserError
-from service.api.staff.types import local_time
+from service.api.staff.types import entry_kinds, local_time
 from service.audience.enums import DigestFrequency, SubscriberStatus
 from service.audience.records import SubscriberRecord
 from service.content.enums import EntryKind
@@ -72,14 +72,13 @@ class Subscriber:
 
     @classmethod
     def of(cls, row: SubscriberRecord, zone: ZoneInfo) -> Subscriber:
-        known = {kind.value: kind for kind in EntryKind}
         return cls(
             id=strawberry.ID(str(row.id)),
             email=row.email,
             status=row.status,
             locales=row.locales,
             topics=row.topics,
-            kinds=[known[value] for value in row.kinds if value in known],
+            kinds=entry_kinds(row.kinds),
             frequency=row.frequency,
             consented_at=local_time(row.consented_at, zone),
             source=row.source,

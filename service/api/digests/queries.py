@@ -7,7 +7,7 @@ import strawberry
 from service.api.context import Info
 from service.api.digests.types import Digest, DigestConnection, DigestEdge, DigestPreview
 from service.api.errors import bad_input
-from service.api.pagination import Keyset, check_first, decode_cursor, encode_cursor, page_info
+from service.api.pagination import after_id, check_first, id_cursor, page_info
 from service.api.permissions import IsEditor, current_staff, refusals_as_errors
 from service.audience import digest_tools
 from service.audience.digest_errors import DigestError
@@ -49,15 +49,13 @@ class DigestQuery:
     ) -> DigestConnection:
         settings = info.context.settings
         check_first(first, settings)
-        start = decode_cursor(DIGEST_CURSOR, after) if after is not None else None
-        after_id = start.id if start is not None else None
         with refusals_as_errors():
             page = await digest_tools.list_digests(
-                actor=current_staff(info), first=first, after_id=after_id
+                actor=current_staff(info), first=first, after_id=after_id(DIGEST_CURSOR, after)
             )
         edges = [
             DigestEdge(
-                cursor=encode_cursor(DIGEST_CURSOR, Keyset(None, row.id)),
+                cursor=id_cursor(DIGEST_CURSOR, row.id),
                 node=Digest.of(row, page.counts[row.id], settings.zone),
             )
             for row in page.digests

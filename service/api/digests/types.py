@@ -10,6 +10,7 @@ import strawberry
 
 from service.api.pagination import PageInfo
 from service.api.payloads import UserError
+from service.api.staff.types import local_time
 from service.audience.enums import DeliveryStatus, DigestFrequency, DigestStatus
 from service.audience.models import Digest as DigestRow
 
@@ -60,7 +61,7 @@ class Digest:
             period_end=row.period_end.astimezone(zone),
             recipients=row.recipients,
             created_at=row.created_at.astimezone(zone),
-            sent_at=row.sent_at.astimezone(zone) if row.sent_at is not None else None,
+            sent_at=local_time(row.sent_at, zone),
             counts=DeliveryCounts.of(counts),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from service.api.context import Info
-from service.api.pagination import Keyset, check_first, decode_cursor, encode_cursor, page_info
+from service.api.pagination import after_id, check_first, id_cursor, page_info
 from service.api.permissions import IsAdmin
 from service.api.staff.types import (
     ApiToken,
@@ -47,11 +47,10 @@ class StaffQuery:
     ) -> AuditEventConnection:
         settings = info.context.settings
         check_first(first, settings)
-        start = decode_cursor(AUDIT_CURSOR, after) if after is not None else None
-        rows, has_next = await audit.page(first=first, after_id=start.id if start else None)
+        rows, has_next = await audit.page(first=first, after_id=after_id(AUDIT_CURSOR, after))
         edges = [
             AuditEventEdge(
-                cursor=encode_cursor(AUDIT_CURSOR, Keyset(None, row.id)),
+                cursor=id_cursor(AUDIT_CURSOR, row.id),
                 node=AuditEvent.of(row, settings.zone),
             )
             for row in rows

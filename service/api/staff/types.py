@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,14 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone) if moment is not None else None
 
 
+_KINDS = {kind.value: kind for kind in EntryKind}
+
+
+def entry_kinds(values: Iterable[str]) -> list[EntryKind]:
+    """Stored kind values as the enum; a value no longer known is left out, not an error."""
+    return [_KINDS[value] for value in values if value in _KINDS]
+
+
 @strawberry.type(description="A staff account.")
 class Staff:
     id: strawberry.ID
@@ -42,14 +51,13 @@ class Staff:
 
     @classmethod
     def of(cls, row: StaffUser, zone: ZoneInfo) -> Staff:
-        known = {kind.value: kind for kind in EntryKind}
         return cls(
             id=strawberry.ID(str(row.id)),
             email=row.email,
             name=row.name,
             role=row.role,
             locale=row.locale,
-            notify_on=[known[value] for value in row.notify_on if value in known],
+            notify_on=entry_kinds(row.notify_on),
             is_active=row.is_active,
             last_login_at=local_time(row.last_login_at, zone),
         )

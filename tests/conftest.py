@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,11 @@ from service.db import apply_migrations
 from service.redis import embedded_redis_url, shutdown_embedded_redis
 from service.settings import Settings, get_settings
 from tests.smtp import SmtpServer, running
+
+# What the reliability and timing tests measured, printed at the end of every run, so
+# CI's log shows duplicates and latencies and not only that they stayed within bounds.
+FIGURES = pytest.StashKey[list[str]]()
+Figure = Callable[[str], None]
 
 # Tables whose rows outlive a test on purpose: the one content-version row.
 KEPT_TABLES = frozenset({"content_version"})
@@ -226,6 +231,23 @@ def throttle(app: Starlette, settings: Settings) -> SignUpThrottle:
     """The sign-up throttle over the run's prefix (cleaned by `db`); tests/staff overrides
     `throttle` with its login throttle."""
     return SignUpThrottle.from_settings(app.state.redis, settings)
+
+
+@pytest.fixture
+def figure(request: pytest.FixtureRequest) -> Figure:
+    """Record one measured figure of this test for the run's "figures" summary."""
+    figures = request.config.stash.setdefault(FIGURES, [])
+    return lambda line: figures.append(f"{request.node.nodeid}: {line}")
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    figures = config.stash.get(FIGURES, [])
+    if figures:
+        terminalreporter.section("figures")
+        for line in figures:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

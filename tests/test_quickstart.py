@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from service.devserver import DEMO_ADMIN_EMAIL
+from tests.conftest import Figure
 from tests.smtp import free_port
 from tests.waiting import wait_serving, wait_until
 
@@ -103,7 +104,9 @@ async def dev(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[DevServ
             await asyncio.wait_for(process.wait(), 20)
 
 
-async def test_commands_beside_dev_keep_it_working_and_a_notice_arrives(dev: DevServer) -> None:
+async def test_commands_beside_dev_keep_it_working_and_a_notice_arrives(
+    dev: DevServer, figure: Figure
+) -> None:
     env_file = (dev.folder / ".env").read_text()
     assert "DEBUG=1" in env_file
     assert "SECRET_KEY=" in env_file
@@ -188,7 +191,7 @@ async def test_commands_beside_dev_keep_it_working_and_a_notice_arrives(dev: Dev
             await asyncio.sleep(0.1)
         else:
             raise AssertionError("no notice to the demo admin at /dev/mail within 5 s")
-        print(f"\nnotice at /dev/mail {time.monotonic() - published:.2f} s after publishing")
+        figure(f"notice at /dev/mail {time.monotonic() - published:.2f} s after publishing")
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import httpx
 
 from service.content.enums import EntryKind
+from tests.conftest import Figure
 from tests.factories import entry, gql, topic
 
 PAGE = """
@@ -56,7 +57,9 @@ def count_statements() -> Iterator[list[str]]:
         logger.setLevel(previous)
 
 
-async def test_statement_count_does_not_grow_with_page_size(client: httpx.AsyncClient) -> None:
+async def test_statement_count_does_not_grow_with_page_size(
+    client: httpx.AsyncClient, figure: Figure
+) -> None:
     await topic("youth", "Të rinjtë", "Youth")
     await topic("grants", "Grante", "Grants")
     kinds = [EntryKind.NEWS, EntryKind.EVENT, EntryKind.CALL]
@@ -77,6 +80,6 @@ async def test_statement_count_does_not_grow_with_page_size(client: httpx.AsyncC
     assert len(edges) == 100
     assert all(edge["node"]["topics"] and len(edge["node"]["translations"]) == 2 for edge in edges)
 
-    print(f"\nSQL statements: first 5 -> {len(small)}, first 100 -> {len(large)}")
+    figure(f"SQL statements: first 5 -> {len(small)}, first 100 -> {len(large)}")
     assert len(small) == len(large)
     assert len(large) <= 6, large

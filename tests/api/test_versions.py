@@ -18,6 +18,7 @@ from service.api.versions import ContentVersions
 from service.content.actions import read_content_version
 from service.settings import Settings
 from service.staff.enums import StaffRole
+from tests.conftest import Figure
 from tests.factories import bearer, entry, staff, token_for
 from tests.smtp import free_port
 from tests.waiting import wait_serving, wait_until
@@ -47,7 +48,7 @@ async def versions(settings: Settings, db: None) -> AsyncIterator[ContentVersion
 
 
 async def test_a_lost_notification_is_caught_by_the_periodic_check(
-    versions: ContentVersions, settings: Settings
+    versions: ContentVersions, settings: Settings, figure: Figure
 ) -> None:
     if on_postgres(settings):
         assert versions.listening
@@ -58,10 +59,12 @@ async def test_a_lost_notification_is_caught_by_the_periodic_check(
         return versions.current == new
 
     took = await wait_until(caught, 5, every=0.02)
-    print(f"\nperiodic check (every 0.1 s) caught the change after {took:.2f} s")
+    figure(f"periodic check (every 0.1 s) caught the change after {took:.2f} s")
 
 
-async def test_a_notification_needs_no_periodic_check(settings: Settings, db: None) -> None:
+async def test_a_notification_needs_no_periodic_check(
+    settings: Settings, db: None, figure: Figure
+) -> None:
     if not on_postgres(settings):
         pytest.skip("PostgreSQL only: SQLite has no notifications")
     tracker = ContentVersions(settings.database_url, check_seconds=60)
@@ -75,7 +78,7 @@ async def test_a_notification_needs_no_periodic_check(settings: Settings, db: No
             return tracker.current > before
 
         took = await wait_until(notified, 5, every=0.02)
-        print(f"\nNOTIFY reached the listener after {took * 1000:.0f} ms")
+        figure(f"NOTIFY reached the listener after {took * 1000:.0f} ms")
     finally:
         await tracker.stop()
 
@@ -130,7 +133,7 @@ async def two_servers(settings: Settings, tmp_path: Path, db: None) -> AsyncIter
 
 
 async def test_a_publish_through_one_server_is_served_by_the_other(
-    two_servers: list[str], settings: Settings
+    two_servers: list[str], settings: Settings, figure: Figure
 ) -> None:
     first, second = two_servers
     await entry("Lajm")
@@ -158,7 +161,7 @@ async def test_a_publish_through_one_server_is_served_by_the_other(
             return await titles() == ["I ri", "Lajm"]
 
         took = await wait_until(served, 5, every=0.02)
-    print(f"\nthe other process served the publication after {took * 1000:.0f} ms")
+    figure(f"the other process served the publication after {took * 1000:.0f} ms")
 
 
 async def test_a_lost_listener_reconnects_and_misses_nothing_meanwhile(

@@ -15,6 +15,7 @@ from service.audience.models import Delivery, Digest
 from service.settings import Settings
 from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import many_subscribers
+from tests.conftest import Figure
 from tests.factories import days, entry, now
 from tests.smtp import SmtpServer
 from tests.workers.conftest import relay
@@ -40,7 +41,12 @@ async def forget_queue(settings: Settings) -> None:
 
 
 async def test_a_worker_killed_mid_digest_leaves_nobody_without_it(
-    app: Starlette, db: None, settings: Settings, smtp_server: SmtpServer, tmp_path: Path
+    app: Starlette,
+    db: None,
+    settings: Settings,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+    figure: Figure,
 ) -> None:
     # A queue of its own: the killed worker's jobs stay "in progress" there for minutes,
     # and a later test's burst worker would wait for them.
@@ -75,8 +81,8 @@ async def test_a_worker_killed_mid_digest_leaves_nobody_without_it(
     received = Counter(str(m["Message-ID"]) for m in smtp_server.parsed())
     recipients = {address for m in smtp_server.handler.messages for address in m.rcpt_tos}
     duplicates = sum(received.values()) - len(received)
-    print(
-        f"\ndigest worker killed after {killed_at} of {SUBSCRIBERS} messages; after restart "
+    figure(
+        f"digest worker killed after {killed_at} of {SUBSCRIBERS} messages; after restart "
         f"{sum(received.values())} arrived, {len(received)} distinct, {duplicates} duplicate(s)"
         f" (bound: {worker_settings.smtp_pool_size}, one per open SMTP connection)"
     )

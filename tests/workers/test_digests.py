@@ -20,6 +20,7 @@ from service.content.enums import EntryKind
 from service.settings import Settings
 from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import many_subscribers, subscriber
+from tests.conftest import Figure
 from tests.factories import days, entry, now, topic
 from tests.smtp import SmtpServer, html_of, text_of
 from tests.workers.conftest import relay, run_worker
@@ -184,7 +185,7 @@ async def test_a_550_suppresses_the_address_and_a_451_is_retried(
 
 
 async def test_two_workers_on_one_digest_send_each_message_once(
-    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer, figure: Figure
 ) -> None:
     settings = worker_settings.model_copy(update={"digest_batch_size": 20})
     await entry("Lajm", published_at=now() - days(1))
@@ -194,7 +195,7 @@ async def test_two_workers_on_one_digest_send_each_message_once(
     await asyncio.gather(run_worker(settings), run_worker(settings))
 
     ids = Counter(str(m["To"]) for m in smtp_server.parsed())
-    print(f"\ntwo workers: {sum(ids.values())} messages to {len(ids)} addresses")
+    figure(f"two workers: {sum(ids.values())} messages to {len(ids)} addresses")
     assert len(ids) == 300
     assert max(ids.values()) == 1
     assert await Delivery.filter(status=DeliveryStatus.ACCEPTED).count() == 300

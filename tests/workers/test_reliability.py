@@ -23,6 +23,7 @@ from service.queue import LazyQueue
 from service.settings import Settings
 from service.staff.actors import SYSTEM
 from service.staff.enums import StaffRole
+from tests.conftest import Figure
 from tests.factories import days, entry, now, staff
 from tests.smtp import RecordingHandler, SmtpServer, free_port, running
 from tests.workers.conftest import relay, run_worker
@@ -82,6 +83,7 @@ async def test_calls_published_while_redis_is_down_go_out_once_it_is_back(
     worker_settings: Settings,
     smtp_server: SmtpServer,
     private_redis: PrivateRedis,
+    figure: Figure,
 ) -> None:
     settings = worker_settings.model_copy(update={"redis_url": private_redis.url})
     members = [await staff(StaffRole.EDITOR) for _ in range(2)]
@@ -101,7 +103,7 @@ async def test_calls_published_while_redis_is_down_go_out_once_it_is_back(
     await run_worker(settings)
 
     ids = message_ids(smtp_server)
-    print(f"\nredis outage: {sum(ids.values())} messages, {len(ids)} distinct")
+    figure(f"redis outage: {sum(ids.values())} messages, {len(ids)} distinct")
     assert len(ids) == 3 * len(members)
     assert max(ids.values()) == 1
     for member in members:
@@ -145,7 +147,12 @@ WORKER_ENV = {"NOTICE_LEASE_SECONDS": "2", "NOTICE_RESUME_SECONDS": "1"}
 
 
 async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(
-    app: Starlette, db: None, settings: Settings, slow_smtp: SmtpServer, tmp_path: Path
+    app: Starlette,
+    db: None,
+    settings: Settings,
+    slow_smtp: SmtpServer,
+    tmp_path: Path,
+    figure: Figure,
 ) -> None:
     worker_settings = settings.model_copy(update={"smtp_url": slow_smtp.url})
     count = 40
@@ -173,8 +180,8 @@ async def test_a_worker_killed_mid_batch_leaves_no_notice_unsent(
 
     ids = message_ids(slow_smtp)
     duplicates = sum(ids.values()) - len(ids)
-    print(
-        f"\nworker killed after {before_restart} of {count} notices; after restart "
+    figure(
+        f"worker killed after {before_restart} of {count} notices; after restart "
         f"{sum(ids.values())} messages arrived, {len(ids)} distinct, {duplicates} duplicate(s)"
     )
     assert len(ids) == count

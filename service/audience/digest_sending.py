@@ -31,7 +31,7 @@ from service.audience.tokens import Purpose, links
 from service.delivery.engine import Courier, Skip, Tally
 from service.delivery.ledger import Ledger
 from service.mail.message import ListHeaders, MessageBody, OutgoingMessage
-from service.mail.render import DEFAULT_SITE_NAME, Rendered
+from service.mail.render import Rendered
 from service.mail.smtp import SendResult
 from service.settings import Settings
 from service.staff.actors import SYSTEM
@@ -221,7 +221,7 @@ class DigestMailing:
             to_address=row.email,
             list_headers=ListHeaders(
                 list_id=(
-                    f"{DEFAULT_SITE_NAME} <{self.view.frequency.value}.digest.{builder.id_domain}>"
+                    f"{settings.site_name} <{self.view.frequency.value}.digest.{builder.id_domain}>"
                 ),
                 unsubscribe_url=unsubscribe,
                 unsubscribe_mailto=f"mailto:{builder.envelope_sender}?subject=unsubscribe",

@@ -19,8 +19,6 @@ from service.content.slugs import MAX_TOPIC_SLUG_LENGTH
 from service.mail.i18n import translations_for
 from service.settings import Settings
 
-SITE_NAME = "Buletin"
-
 
 class FeedFormat(str, Enum):
     RSS = "rss"
@@ -136,7 +134,7 @@ def feed_url(key: FeedKey, settings: Settings) -> str:
 def feed_title(
     key: FeedKey, settings: Settings, topic_names: Mapping[str, str] | None = None
 ) -> str:
-    """'Buletin — Lajme'; a topic's feed is named by the topic, in the feed's language."""
+    """'<SITE_NAME> — Lajme'; a topic's feed is named by the topic, in the feed's language."""
     gettext = translations_for(key.locale).gettext
     name = key.stream.name
     if key.stream.topic:
@@ -145,7 +143,7 @@ def feed_title(
         label = gettext(_CALENDAR_LABELS[name])
     else:
         label = gettext(_LABELS[name])
-    return f"{SITE_NAME} — {label}"
+    return f"{settings.site_name} — {label}"
 
 
 @dataclass(frozen=True, slots=True)

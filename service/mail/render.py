@@ -28,8 +28,6 @@ from service.mail.dates import DateFormatter
 from service.mail.i18n import LOCALES_DIR, translations_for
 from service.settings import Settings
 
-DEFAULT_SITE_NAME = "Buletin"
-
 
 def slot_marker(name: str) -> str:
     # Nothing here is changed by HTML escaping, CSS inlining or the text templates.
@@ -101,9 +99,10 @@ def translated_environment(
     translations: gettext.NullTranslations,
     *,
     autoescape: bool | Callable[[str | None], bool],
+    site_name: str,
 ) -> jinja2.Environment:
     """A Jinja2 environment for one locale's catalog, as emails and pages both use; each
-    adds its own filters and globals."""
+    adds its own filters and globals. Every template sees `site_name`."""
     env = jinja2.Environment(
         loader=loader,
         autoescape=autoescape,
@@ -117,6 +116,7 @@ def translated_environment(
     # Whitespace inside {% trans %} is collapsed, so msgids read as one line in the .po.
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["site_name"] = site_name
     return env
 
 
@@ -128,10 +128,12 @@ class Renderer:
         templates_dir: Path,
         zone: ZoneInfo,
         *,
+        site_name: str,
         locales_dir: Path = LOCALES_DIR,
     ) -> None:
         self.templates_dir = templates_dir
         self.zone = zone
+        self.site_name = site_name
         self._locales_dir = locales_dir
         self._loader = jinja2.FileSystemLoader(templates_dir)
         self._environments: dict[str, jinja2.Environment] = {}
@@ -140,7 +142,11 @@ class Renderer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Renderer:
-        return cls(find_templates_dir(settings.email_templates_dir), settings.zone)
+        return cls(
+            find_templates_dir(settings.email_templates_dir),
+            settings.zone,
+            site_name=settings.site_name,
+        )
 
     def environment(self, locale: str) -> jinja2.Environment:
         # One environment per locale rather than one whose gettext is swapped per call:
@@ -155,6 +161,7 @@ class Renderer:
             self._loader,
             translations_for(locale, self._locales_dir),
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",)),
+            site_name=self.site_name,
         )
         dates = DateFormatter(locale, self.zone)
         env.filters["datetime"] = dates.full
@@ -172,7 +179,7 @@ class Renderer:
     ) -> Rendered:
         env = self.environment(locale)
         slot_names = tuple(slots)
-        values: dict[str, Any] = {"site_name": DEFAULT_SITE_NAME, **context, "locale": locale}
+        values: dict[str, Any] = {**context, "locale": locale}
         values.update({name: slot_marker(name) for name in slot_names})
         text_template = env.get_template(f"{template}.txt")
         subject = _one_line(_render_block(text_template, "subject", values))
@@ -189,7 +196,7 @@ class Renderer:
         For messages made of parts in several languages (a bilingual digest): each part
         comes from the macros of its own locale, and the whole is rendered once with them.
         """
-        values: dict[str, Any] = {"site_name": DEFAULT_SITE_NAME, **context, "locale": locale}
+        values: dict[str, Any] = {**context, "locale": locale}
         return self.environment(locale).get_template(template).make_module(values)
 
 

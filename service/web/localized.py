@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 from starlette.responses import HTMLResponse
 
 from service.mail.i18n import translations_for
-from service.mail.render import DEFAULT_SITE_NAME, translated_environment
+from service.mail.render import translated_environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -34,14 +34,17 @@ def language_name(locale: str) -> str:
 
 
 class LocalizedPages:
-    def __init__(self, directory: Path = TEMPLATES_DIR) -> None:
+    def __init__(self, *, site_name: str, directory: Path = TEMPLATES_DIR) -> None:
+        self._site_name = site_name
         self._loader = jinja2.FileSystemLoader(directory)
         self._environments: dict[str, jinja2.Environment] = {}
 
     def environment(self, locale: str) -> jinja2.Environment:
         env = self._environments.get(locale)
         if env is None:
-            env = translated_environment(self._loader, translations_for(locale), autoescape=True)
+            env = translated_environment(
+                self._loader, translations_for(locale), autoescape=True, site_name=self._site_name
+            )
             env.globals["language_name"] = language_name
             self._environments[locale] = env
         return env
@@ -54,7 +57,7 @@ class LocalizedPages:
         *,
         status_code: int = 200,
     ) -> HTMLResponse:
-        values = {"site_name": DEFAULT_SITE_NAME, **context, "locale": locale}
+        values = {**context, "locale": locale}
         body = self.environment(locale).get_template(template).render(values)
         headers = {**PRIVATE_HEADERS, "Content-Language": locale}
         return HTMLResponse(body, status_code=status_code, headers=headers)

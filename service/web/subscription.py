@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from service.api.context import Services
 
 log = logging.getLogger("buletin.web.subscription")
-pages = LocalizedPages()
 
 # A sign-up has a handful of fields; anything far beyond that is not a browser's form.
 MAX_FIELDS = 200
@@ -59,6 +58,11 @@ _STATUS_FOR = {
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def _pages(request: Request) -> LocalizedPages:
+    pages: LocalizedPages = request.app.state.pages
+    return pages
 
 
 def page_locale(request: Request, settings: Settings, preferred: Sequence[str] = ()) -> str:
@@ -139,7 +143,7 @@ def _languages(request: Request, settings: Settings) -> list[tuple[str, str, str
 
 def invalid_link(request: Request, settings: Settings) -> HTMLResponse:
     """Tampered with, made for another page, expired, or naming nobody: nothing changed."""
-    return pages.response(
+    return _pages(request).response(
         "subscription/invalid_link.html",
         page_locale(request, settings),
         {"languages": _languages(request, settings)},
@@ -159,7 +163,7 @@ async def sign_up_form(request: Request) -> Response:
     preferred = [*([_value(form, "lang") or ""] if form is not None else []), *chosen["locales"]]
     locale = page_locale(request, settings, preferred)
     if form is None:
-        return pages.response(
+        return _pages(request).response(
             "subscription/sign_up_error.html",
             locale,
             {"errors": [], "malformed": True, **await _choices_context(locale, settings, chosen)},
@@ -183,7 +187,7 @@ async def sign_up_form(request: Request) -> Response:
     except DomainError as exc:
         errors = exc.errors
         status = max((_STATUS_FOR.get(str(e.code.value), 400) for e in errors), default=400)
-        return pages.response(
+        return _pages(request).response(
             "subscription/sign_up_error.html",
             locale,
             {
@@ -194,7 +198,7 @@ async def sign_up_form(request: Request) -> Response:
             status_code=status,
         )
     services.relay.kick()
-    return pages.response("subscription/received.html", locale, {})
+    return _pages(request).response("subscription/received.html", locale, {})
 
 
 async def confirm_page(request: Request) -> Response:
@@ -205,7 +209,7 @@ async def confirm_page(request: Request) -> Response:
     except InvalidToken:
         return invalid_link(request, settings)
     locale = page_locale(request, settings, row.locales)
-    return pages.response(
+    return _pages(request).response(
         "subscription/confirmed.html",
         locale,
         {
@@ -244,7 +248,7 @@ async def preferences_page(request: Request) -> Response:
                 await leave(linked)
             except InvalidToken:
                 return invalid_link(request, settings)
-            return pages.response("subscription/left.html", locale, {})
+            return _pages(request).response("subscription/left.html", locale, {})
         else:
             try:
                 row = await change_preferences(
@@ -267,7 +271,9 @@ async def preferences_page(request: Request) -> Response:
         chosen = {**_chosen_from(form), "email": row.email}
     context.update(await _choices_context(locale, settings, chosen))
     context["active"] = row.status is SubscriberStatus.ACTIVE
-    return pages.response("subscription/preferences.html", locale, context, status_code=status_code)
+    return _pages(request).response(
+        "subscription/preferences.html", locale, context, status_code=status_code
+    )
 
 
 async def unsubscribe_page(request: Request) -> Response:
@@ -284,5 +290,5 @@ async def unsubscribe_page(request: Request) -> Response:
     locale = page_locale(request, settings, row.locales)
     context = {"token": token, "languages": _languages(request, settings)}
     if row.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.SUPPRESSED):
-        return pages.response("subscription/left.html", locale, context)
-    return pages.response("subscription/unsubscribe.html", locale, context)
+        return _pages(request).response("subscription/left.html", locale, context)
+    return _pages(request).response("subscription/unsubscribe.html", locale, context)

@@ -46,7 +46,7 @@ async def pool(smtp_server: SmtpServer) -> AsyncIterator[SmtpPool]:
 
 @pytest.fixture(scope="session")
 def renderer() -> Renderer:
-    return Renderer(find_templates_dir(), ZONE)
+    return Renderer(find_templates_dir(), ZONE, site_name="Buletin")
 
 
 @pytest.fixture(scope="session")

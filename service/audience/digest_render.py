@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from babel.dates import get_timezone_location
+
 from service.audience.digests import Contents, Selection, load_contents, variant_locales
 from service.audience.enums import DigestFrequency, DigestStatus
 from service.audience.models import Digest
@@ -107,8 +109,10 @@ def render_digest(
     web_url = settings.public_base_url.rstrip("/") + web_path(view.digest_id, variant)
     parts, subjects = [], []
     for locale in locales:
-        text = renderer.macros(f"{PARTS}.txt", locale, {})
-        html = renderer.macros(f"{PARTS}.html", locale, {})
+        # Readers abroad take a bare time for their own: every time names its zone.
+        zone = {"time_zone": get_timezone_location(renderer.zone, locale=locale)}
+        text = renderer.macros(f"{PARTS}.txt", locale, zone)
+        html = renderer.macros(f"{PARTS}.html", locale, zone)
         sections = _sections(view, selection, locale, settings)
         subjects.append(str(text.subject(view.frequency.value, len(selection.new))).strip())
         parts.append(

@@ -38,7 +38,7 @@ async def test_an_editor_previews_the_next_digest_in_both_languages(
     await entry("Lajm i ri", en="Fresh news", published_at=now() - days(1))
     body = await gql(client, PREVIEW, {"locales": ["en", "sq"]}, headers=await editor_headers())
     preview = body["data"]["previewDigest"]
-    assert preview["subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
+    assert preview["subject"] == "Buletini javor: 1 e re / Weekly digest: 1 new"
     assert "Fresh news" in preview["text"]
     assert "Lajm i ri" in preview["html"]
 
@@ -124,7 +124,7 @@ async def test_a_test_digest_goes_to_the_one_address_and_records_nothing(
     await run_worker(worker_settings)
     [test] = smtp_server.parsed()
     assert str(test["To"]) == "me@example.org"
-    assert test["Subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
+    assert test["Subject"] == "Buletini javor: 1 e re / Weekly digest: 1 new"
     assert await Digest.all().count() == 0
 
 

@@ -16,16 +16,34 @@ _OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _template_msgids(templates_dir: Path) -> set[str]:
+def _extracted(templates_dir: Path) -> list[str | tuple[str, ...]]:
     found = extract_from_dir(
         str(templates_dir),
         method_map=[("**.html", "jinja2"), ("**.txt", "jinja2")],
         options_map={"**.html": _OPTIONS, "**.txt": _OPTIONS},
     )
+    return [message for _filename, _line, message, _comments, _context in found]
+
+
+def _template_msgids(templates_dir: Path) -> set[str]:
     msgids: set[str] = set()
-    for _filename, _line, message, _comments, _context in found:
+    for message in _extracted(templates_dir):
         msgids.update([message] if isinstance(message, str) else message)
     return msgids
+
+
+def _plural_problems(catalog: Catalog, templates_dir: Path) -> list[str]:
+    """ngettext() strings whose catalog entry has no plural forms, or an empty one: the
+    reader would get the singular (or the English) whatever the count."""
+    problems = []
+    for message in _extracted(templates_dir):
+        if isinstance(message, str):
+            continue
+        entry = catalog.get(message[0])
+        forms = entry.string if entry is not None else None
+        if not isinstance(forms, tuple) or len(forms) != catalog.num_plurals or not all(forms):
+            problems.append(f"plural forms: {message[0]!r}")
+    return problems
 
 
 def _catalog(locale: str) -> Catalog:
@@ -49,7 +67,12 @@ def test_every_template_string_is_translated(locale: str, templates_dir: Path) -
             problems.append(f"fuzzy: {msgid!r}")
         elif set(_PLACEHOLDER.findall(msgid)) != set(_PLACEHOLDER.findall(str(message.string))):
             problems.append(f"placeholders differ: {msgid!r}")
-    assert problems == []
+    assert problems + _plural_problems(catalog, templates_dir) == []
+
+
+def test_the_digest_subject_has_plural_forms(templates_dir: Path) -> None:
+    plurals = [m for m in _extracted(templates_dir) if not isinstance(m, str)]
+    assert ("Weekly digest: %(count)s new",) * 2 in plurals
 
 
 def test_the_albanian_catalog_is_written_in_albanian() -> None:

@@ -4,6 +4,7 @@ server received, parsed message by message."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -94,6 +95,10 @@ async def test_a_digest_reaches_each_active_subscriber_once_with_their_choices(
     assert "Qendra e re sociale në Korçë" in text
     assert "Pastrimi i lumit Osum" in text
     assert "Grante për OShC-të mjedisore" in text  # closing soon: rides along
+    # Times name their zone, as readers abroad would otherwise read them as their own.
+    assert re.search(r"Kur: .+, \d\d:\d\d \(Ora: Shqipëri\)\n", text)
+    assert re.search(r"Afati i fundit: .+, \d\d:\d\d \(Ora: Shqipëri\)\n", text)
+    assert re.search(r"\d\d:\d\d</strong> \(Ora: Shqipëri\)", html_of(drita))
     assert "New social centre" not in text
     assert f"/digests/{digest.id}/sq" in text  # the web version
     assert "https://example.org/sq/news/qendra-e-re-sociale-ne-korce" in html_of(drita)
@@ -106,10 +111,11 @@ async def test_a_digest_reaches_each_active_subscriber_once_with_their_choices(
     assert "Grants" not in text_of(john)
 
     [both] = smtp_server.to("both@example.org")
-    assert both["Subject"] == "Buletini javor: 1 të reja / Weekly digest: 1 new"
+    assert both["Subject"] == "Buletini javor: 1 e re / Weekly digest: 1 new"
     assert both["Content-Language"] == "sq, en"
     assert "Pastrimi i lumit Osum" in text_of(both)
     assert "Cleaning the Osum river" in text_of(both)
+    assert re.search(r"When: .+, \d\d:\d\d \(Albania Time\)\n", text_of(both))
     assert "sociale" not in text_of(both).lower()  # not one of her topics
 
     for message in (drita, john, both):

@@ -314,3 +314,29 @@ async def test_repeated_sign_ups_for_one_address_mail_it_at_most_the_limit(
     assert len(answers) == 1  # every request got the same page
     mails = smtp_server.to("ana@example.org")
     assert len(mails) == settings.subscribe_max_per_address
+
+
+@pytest.mark.parametrize(
+    ("lang", "says", "not_said"),
+    [
+        ("en", "If this address is not subscribed yet", "we have sent"),
+        ("sq", "Nëse kjo adresë nuk është ende e abonuar", "i kemi dërguar"),
+    ],
+)
+async def test_the_received_page_is_true_for_an_address_that_gets_no_mail(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+    lang: str,
+    says: str,
+    not_said: str,
+) -> None:
+    await active("active@example.org", (lang,))
+    answer = await post_form(client, {"email": "active@example.org", "locales": lang})
+    assert answer.status_code == 200
+    assert f'<html lang="{lang}">' in answer.text
+    assert says in answer.text
+    assert not_said not in answer.text
+    await relay_and_work(worker_settings, app)
+    assert smtp_server.to("active@example.org") == []  # already subscribed: nothing sent

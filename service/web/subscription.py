@@ -35,7 +35,7 @@ from service.audience.subscriptions import (
     subscriber_for_link,
     unsubscribe,
 )
-from service.audience.tokens import InvalidToken, Purpose, link
+from service.audience.tokens import ROUTES, InvalidToken, Purpose, link, make_token
 from service.content.enums import EntryKind
 from service.content.queries import all_topics
 from service.errors import DomainError, FieldError
@@ -132,13 +132,29 @@ def _chosen_of(row: Subscriber) -> dict[str, Any]:
     }
 
 
-def _languages(request: Request, settings: Settings) -> list[tuple[str, str, str]]:
-    """This page in each language (its token kept), for the language switch."""
-    params = dict(request.query_params)
+def _languages(
+    request: Request,
+    settings: Settings,
+    path: str | None = None,
+    params: dict[str, str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """This page in each language (its token kept), for the language switch; or the page
+    at `path` with `params`, when this one was the answer to a POST."""
+    params = dict(request.query_params) if params is None else params
+    path = path or request.url.path
     return [
-        (code, language_name(code), f"{request.url.path}?{urlencode({**params, 'lang': code})}")
+        (code, language_name(code), f"{path}?{urlencode({**params, 'lang': code})}")
         for code in settings.locales
     ]
+
+
+def _left_languages(
+    request: Request, settings: Settings, row: Subscriber
+) -> list[tuple[str, str, str]]:
+    """The switch of the page that says one has left: its GET is the unsubscribe link's,
+    which shows that page again (the preferences page would say something else)."""
+    token = make_token(settings, Purpose.UNSUBSCRIBE, row.id, row.email)
+    return _languages(request, settings, ROUTES[Purpose.UNSUBSCRIBE], {"token": token})
 
 
 def invalid_link(request: Request, settings: Settings) -> HTMLResponse:
@@ -209,12 +225,14 @@ async def confirm_page(request: Request) -> Response:
     except InvalidToken:
         return invalid_link(request, settings)
     locale = page_locale(request, settings, row.locales)
+    preferences = link(settings, Purpose.PREFERENCES, row.id, row.email)
     return _pages(request).response(
         "subscription/confirmed.html",
         locale,
         {
             "subscriber": _chosen_of(row),
-            "preferences_url": link(settings, Purpose.PREFERENCES, row.id, row.email),
+            # The language the reader switched to carries over to the next page.
+            "preferences_url": f"{preferences}&{urlencode({'lang': locale})}",
             "languages": _languages(request, settings),
         },
     )
@@ -248,7 +266,11 @@ async def preferences_page(request: Request) -> Response:
                 await leave(linked)
             except InvalidToken:
                 return invalid_link(request, settings)
-            return _pages(request).response("subscription/left.html", locale, {})
+            return _pages(request).response(
+                "subscription/left.html",
+                locale,
+                {"languages": _left_languages(request, settings, row)},
+            )
         else:
             try:
                 row = await change_preferences(

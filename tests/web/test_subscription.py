@@ -21,6 +21,7 @@ from service.settings import Settings
 from service.staff.actors import System
 from tests.factories import data_rows, gql, topic
 from tests.smtp import SmtpServer
+from tests.web.html_page import Page
 from tests.workers.conftest import relay_and_work
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/subscription/confirm\?token=[\w.\-]+")
@@ -340,3 +341,33 @@ async def test_the_received_page_is_true_for_an_address_that_gets_no_mail(
     assert not_said not in answer.text
     await relay_and_work(worker_settings, app)
     assert smtp_server.to("active@example.org") == []  # already subscribed: nothing sent
+
+
+async def test_the_chosen_language_carries_over_and_every_page_has_a_switch(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    row = await active("ana@example.org")  # Albanian first
+    confirm = path_of(link(settings, Purpose.CONFIRM, row.id, row.email))
+    confirmed = Page((await client.get(confirm + "&lang=en")).text)
+    assert confirmed.find("html")[0].attrs["lang"] == "en"
+    [preferences] = [
+        a.attrs["href"] for a in confirmed.find("a") if "/preferences?" in a.attrs.get("href", "")
+    ]
+    shown = Page((await client.get(path_of(preferences))).text)
+    assert shown.find("html")[0].attrs["lang"] == "en"  # not the subscriber's Albanian
+
+    leave = shown.find("form")[-1]  # "Leave the newsletter"
+    assert "lang=en" in leave.attrs["action"]
+    left = await client.post(
+        "/subscription/preferences" + leave.attrs["action"], data={"action": "leave"}
+    )
+    assert left.status_code == 200
+    page = Page(left.text)
+    assert page.find("html")[0].attrs["lang"] == "en"
+    assert page.find("h1")[0].text == "You have left the newsletter"
+    [albanian] = page.find("a", hreflang="sq")
+    again = Page((await client.get(path_of(albanian.attrs["href"]))).text)
+    assert again.find("html")[0].attrs["lang"] == "sq"
+    assert again.find("h1")[0].text == "U çabonuat nga buletini"
+    await row.refresh_from_db()
+    assert row.status is SubscriberStatus.UNSUBSCRIBED

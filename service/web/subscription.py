@@ -167,6 +167,15 @@ def invalid_link(request: Request, settings: Settings) -> HTMLResponse:
     )
 
 
+def _distinct(errors: Sequence[FieldError]) -> list[FieldError]:
+    """One error per code and field: a page says "choose among the languages offered"
+    once, however many unknown languages a form sent."""
+    seen: dict[tuple[object, str | None], FieldError] = {}
+    for error in errors:
+        seen.setdefault((error.code, error.field), error)
+    return list(seen.values())
+
+
 def _token(request: Request) -> str:
     return request.query_params.get("token") or ""
 
@@ -201,7 +210,7 @@ async def sign_up_form(request: Request) -> Response:
             settings=settings,
         )
     except DomainError as exc:
-        errors = exc.errors
+        errors = _distinct(exc.errors)
         status = max((_STATUS_FOR.get(str(e.code.value), 400) for e in errors), default=400)
         return _pages(request).response(
             "subscription/sign_up_error.html",
@@ -284,7 +293,7 @@ async def preferences_page(request: Request) -> Response:
                 locale = page_locale(request, settings, row.locales)
                 context["saved"] = True
             except DomainError as exc:
-                context["errors"] = exc.errors
+                context["errors"] = _distinct(exc.errors)
                 status_code = 400
             except InvalidToken:
                 return invalid_link(request, settings)

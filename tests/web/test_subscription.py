@@ -21,7 +21,7 @@ from service.settings import Settings
 from service.staff.actors import System
 from tests.factories import data_rows, gql, topic
 from tests.smtp import SmtpServer
-from tests.web.html_page import Page
+from tests.web.html_page import Page, contrast, focus_outline_colour
 from tests.workers.conftest import relay_and_work
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/subscription/confirm\?token=[\w.\-]+")
@@ -371,3 +371,88 @@ async def test_the_chosen_language_carries_over_and_every_page_has_a_switch(
     assert again.find("h1")[0].text == "U çabonuat nga buletini"
     await row.refresh_from_db()
     assert row.status is SubscriberStatus.UNSUBSCRIBED
+
+
+def errors_by_field(page: Page) -> dict[str, str]:
+    """The message each invalid input points to, by field; every reference resolves, and
+    valid inputs point to no error."""
+    messages: dict[str, str] = {}
+    for element in page.find("input"):
+        described = element.ids("aria-describedby")
+        for ref in described:
+            page.by_id(ref)
+        errors = [ref for ref in described if ref.endswith("-error")]
+        if element.attrs.get("aria-invalid") == "true":
+            [ref] = errors
+            text = page.by_id(ref).text
+            assert messages.setdefault(element.attrs["name"], text) == text
+        else:
+            assert errors == [], element
+    return messages
+
+
+def summary(page: Page) -> dict[str, str]:
+    """The error list's links, each to the message by its field."""
+    links = {
+        a.attrs["href"][1:]: a.text
+        for a in page.find("a")
+        if a.attrs.get("href", "").startswith("#")
+    }
+    for target, text in links.items():
+        assert page.by_id(target).text == text
+    return links
+
+
+async def test_each_sign_up_error_is_tied_to_its_field_and_names_it(
+    client: httpx.AsyncClient,
+) -> None:
+    await topic("youth", "Rinia", "Youth")
+    answer = await post_form(
+        client,
+        {
+            "lang": "en",
+            "email": "no-at-sign",
+            "locales": ["de", "xx"],
+            "topics": "youth",
+            "kinds": "bogus",
+            "frequency": "hourly",
+        },
+    )
+    assert answer.status_code == 400
+    page = Page(answer.text)
+    expected = {
+        "email": "This is not an email address we can send to.",
+        "locales": "Choose among the languages offered.",  # once, for two unknown ones
+        "kinds": "Choose what to include among the options offered.",
+        "frequency": "Choose how often: daily or weekly.",
+    }
+    assert errors_by_field(page) == expected
+    assert summary(page) == {f"{name}-error": text for name, text in expected.items()}
+    [locale_box, *_] = page.find("input", name="locales")
+    assert locale_box.ids("aria-describedby") == ["locales-hint", "locales-error"]
+
+
+async def test_each_preference_error_is_tied_to_its_field_and_names_it(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    row = await active("drita@example.org", ("sq",))
+    url = path_of(link(settings, Purpose.PREFERENCES, row.id, row.email))
+    refused = await client.post(url, data={"action": "save", "kinds": "x", "frequency": "hourly"})
+    assert refused.status_code == 400
+    page = Page(refused.text)
+    expected = {
+        "locales": "Zgjidhni të paktën një gjuhë.",
+        "kinds": "Zgjidhni çfarë të përfshihet ndër mundësitë që ofrohen.",
+        "frequency": "Zgjidhni sa shpesh: çdo ditë ose çdo javë.",
+    }
+    assert errors_by_field(page) == expected
+    assert summary(page) == {f"{name}-error": text for name, text in expected.items()}
+
+
+async def test_the_focus_outline_stands_out_on_the_panel_and_the_page(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await post_form(client, {"email": "no-at-sign", "locales": "sq"})
+    colour = focus_outline_colour(Page(answer.text).style())
+    assert contrast(colour, "#ffffff") >= 3  # main
+    assert contrast(colour, "#f3f4f6") >= 3  # body

@@ -56,8 +56,9 @@ class LocalizedPages:
         context: Mapping[str, Any],
         *,
         status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
     ) -> HTMLResponse:
         values = {**context, "locale": locale}
         body = self.environment(locale).get_template(template).render(values)
-        headers = {**PRIVATE_HEADERS, "Content-Language": locale}
-        return HTMLResponse(body, status_code=status_code, headers=headers)
+        all_headers = {**PRIVATE_HEADERS, "Content-Language": locale, **(headers or {})}
+        return HTMLResponse(body, status_code=status_code, headers=all_headers)

@@ -212,6 +212,8 @@ async def sign_up_form(request: Request) -> Response:
     except DomainError as exc:
         errors = _distinct(exc.errors)
         status = max((_STATUS_FOR.get(str(e.code.value), 400) for e in errors), default=400)
+        # The client's count starts again within one window: a safe time to come back.
+        retry = {"Retry-After": str(services.signup_throttle.window_seconds)}
         return _pages(request).response(
             "subscription/sign_up_error.html",
             locale,
@@ -221,6 +223,7 @@ async def sign_up_form(request: Request) -> Response:
                 **await _choices_context(locale, settings, chosen),
             },
             status_code=status,
+            headers=retry if status == 429 else None,
         )
     services.relay.kick()
     return _pages(request).response("subscription/received.html", locale, {})

@@ -189,6 +189,8 @@ async def test_one_client_posting_too_often_gets_a_429_page(
     answer = await post_form(client, {"email": "late@example.org", "locales": "en"})
     assert answer.status_code == 429
     assert "Too many sign-ups" in answer.text
+    # The client's count starts again within one window: the page says when to come back.
+    assert answer.headers["retry-after"] == str(settings.subscribe_window_seconds)
     assert await data_rows() == before
 
 

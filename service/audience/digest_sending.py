@@ -220,9 +220,8 @@ class DigestMailing:
             key=f"digest-{self.view.digest_id}.{row.id}",
             to_address=row.email,
             list_headers=ListHeaders(
-                list_id=(
-                    f"{settings.site_name} <{self.view.frequency.value}.digest.{builder.id_domain}>"
-                ),
+                list_name=settings.site_name,
+                list_id=f"{self.view.frequency.value}.digest.{builder.id_domain}",
                 unsubscribe_url=unsubscribe,
                 unsubscribe_mailto=f"mailto:{builder.envelope_sender}?subject=unsubscribe",
             ),

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
 
@@ -26,6 +26,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("buletin.cli")
 # After SIGTERM, requests still running get this long before the server stops anyway.
 GRACEFUL_SHUTDOWN_SECONDS = 5
+# sysexits' EX_TEMPFAIL: an MTA keeps a piped mail and tries again later; any other
+# failure code bounces it to its sender.
+EX_TEMPFAIL = 75
+
+
+def warn_if_not_https(settings: Settings) -> None:
+    """Mail providers (Gmail, Yahoo) ignore one-click unsubscribe links that are not https
+    (RFC 8058); a production PUBLIC_BASE_URL of http is a mistake worth one loud line. Not
+    refused: the docker-compose demo runs on http://localhost."""
+    if not settings.debug and not settings.public_base_url.lower().startswith("https://"):
+        log.warning(
+            "PUBLIC_BASE_URL is %s, not https: mail providers ignore the one-click "
+            "unsubscribe links of digests, and links in mails travel unencrypted",
+            settings.public_base_url,
+        )
 
 
 def _serve(
@@ -83,6 +98,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     if args.check:
         # For orchestrators: 0 while some worker of this queue wrote its health key lately.
         sys.exit(asyncio.run(check_health(settings)))
+    warn_if_not_https(settings)
     build_worker(settings).run()
 
 
@@ -96,7 +112,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    _serve(get_settings(), args.host, args.port, args.workers, args.log_level)
+    settings = get_settings()
+    warn_if_not_https(settings)
+    _serve(settings, args.host, args.port, args.workers, args.log_level)
 
 
 def cmd_makemigrations(args: argparse.Namespace) -> None:
@@ -225,6 +243,29 @@ def cmd_suppress(args: argparse.Namespace) -> None:
     _as_operator("suppress", settings, run)
 
 
+def cmd_unsubscribe_mail(args: argparse.Namespace) -> None:
+    """One mail on stdin, as an MTA's pipe alias delivers it. A mail that names nobody is
+    handled (exit 0: no bounce to whoever sent it); only our own failures exit
+    EX_TEMPFAIL, so the MTA keeps the mail and tries again."""
+    from service.audience.unsubscribe_mail import unsubscribe_by_mail
+    from service.db import orm
+
+    settings = get_settings()
+    data = sys.stdin.buffer.read()
+
+    async def run() -> str:
+        async with orm(settings):
+            outcome = await unsubscribe_by_mail(data, settings=settings)
+        return outcome.detail
+
+    try:
+        detail = asyncio.run(run())
+    except Exception:
+        log.exception("unsubscribe-mail: failed; the MTA will try again")
+        sys.exit(EX_TEMPFAIL)
+    log.info("unsubscribe-mail: %s", detail)
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from service.api.schema import build_schema
 
@@ -233,7 +274,9 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 
 
 # Commands that work on a project's database or Redis (not `dev`, which makes a project).
-NEEDS_PROJECT = {"migrate", "seed-demo", "serve", "worker", "createstaff", "setpassword"}
+NEEDS_PROJECT = {
+    "migrate", "seed-demo", "serve", "worker", "createstaff", "setpassword", "unsubscribe-mail",
+}  # fmt: skip
 
 
 def project_problem(folder: Path) -> str | None:
@@ -315,17 +358,29 @@ def build_parser() -> argparse.ArgumentParser:
     suppress.add_argument("--reason", default="imported", help="kept with each subscriber")
     suppress.set_defaults(func=cmd_suppress)
 
+    sub.add_parser(
+        "unsubscribe-mail",
+        help="unsubscribe whoever the mail on stdin names (an MTA pipe for the "
+        "List-Unsubscribe mailto)",
+    ).set_defaults(func=cmd_unsubscribe_mail, failure_code=EX_TEMPFAIL)
+
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema
     )
     return parser
 
 
+def _fail(args: argparse.Namespace, message: str) -> NoReturn:
+    # An MTA pipe (unsubscribe-mail) must keep the mail while the setup is wrong.
+    print(message, file=sys.stderr)
+    sys.exit(getattr(args, "failure_code", 1))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
     if args.command in NEEDS_PROJECT and (problem := project_problem(Path.cwd())):
-        sys.exit(f"buletin {args.command}: {problem}")
+        _fail(args, f"buletin {args.command}: {problem}")
     try:
         args.func(args)
     except ValidationError as exc:
@@ -333,6 +388,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
-        sys.exit(f"buletin: bad configuration: {problems}")
+        _fail(args, f"buletin: bad configuration: {problems}")
     except KeyboardInterrupt:
         sys.exit(130)

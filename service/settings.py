@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,9 @@ from pydantic_settings import (
 
 from service.text import has_control_characters
 
+_MAILTO_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$'*+/=^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+)
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 
 # Tortoise's init writes its own TIMEZONE (UTC) into os.environ. The organisation's zone is
@@ -55,6 +59,9 @@ class Settings(BaseSettings):
     # The organisation's name as readers and subscribers know it: mails, pages, feed titles.
     site_name: str = Field(default="Buletin", min_length=1, max_length=100)
     mail_from: str = "Buletin <buletin@localhost>"
+    # Where a digest's List-Unsubscribe mailto points (the MTA pipes it to `buletin
+    # unsubscribe-mail`); unset: MAIL_FROM's address.
+    unsubscribe_mailto: str | None = None
     secret_key: SecretStr | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     frontend_url: str = "https://example.org/{locale}/{kind}/{slug}"
@@ -202,6 +209,14 @@ class Settings(BaseSettings):
         if not value.strip() or has_control_characters(value) or any(c in value for c in "<>"):
             raise ValueError("SITE_NAME is one line of text, without control characters or < >")
         return value.strip()
+
+    @field_validator("unsubscribe_mailto")
+    @classmethod
+    def _bare_address(cls, value: str | None) -> str | None:
+        # It becomes the address of a mailto: URI, whose ? & % would change its meaning.
+        if value is not None and not _MAILTO_ADDRESS.fullmatch(value):
+            raise ValueError("UNSUBSCRIBE_MAILTO is a bare address, like unsubscribe@example.org")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -13,12 +13,17 @@ BULETIN = str(Path(sys.executable).with_name("buletin"))
 
 
 async def buletin(
-    settings: Settings, *argv: str, password: str | None = None
+    settings: Settings,
+    *argv: str,
+    password: str | None = None,
+    stdin: bytes | None = None,
+    **extra_env: str,
 ) -> tuple[int, str, str]:
-    """`buletin *argv` with `password` as BULETIN_PASSWORD (none set without it): the exit
-    code, stdout and stderr."""
+    """`buletin *argv` with `password` as BULETIN_PASSWORD (none set without it) and
+    `stdin` on its standard input (as an MTA's pipe gives a mail): the exit code, stdout
+    and stderr."""
     # The settings fixture put the rest of this run's settings into the environment.
-    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    env = {**os.environ, "DATABASE_URL": settings.database_url, **extra_env}
     env.pop("BULETIN_PASSWORD", None)
     if password is not None:
         env["BULETIN_PASSWORD"] = password
@@ -26,12 +31,12 @@ async def buletin(
         BULETIN,
         *argv,
         env=env,
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         # No controlling terminal: getpass would otherwise prompt on /dev/tty and wait.
         start_new_session=True,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    out, err = await asyncio.wait_for(process.communicate(stdin), timeout=60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()

@@ -7,11 +7,13 @@ order, instead of accepting, so "451 twice, then accept" is `data_replies = ["45
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email.headerregistry import AddressHeader
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
@@ -149,3 +151,23 @@ def running(handler: RecordingHandler | None = None) -> Iterator[SmtpServer]:
         yield SmtpServer(handler, controller.port)
     finally:
         controller.stop()
+
+
+def raw_header(message: EmailMessage, name: str) -> str:
+    """A header's value as it came over the wire, folding and encoding included."""
+    [value] = [v for k, v in message.raw_items() if k.lower() == name.lower()]
+    return str(value)
+
+
+def list_id_of(message: EmailMessage) -> tuple[str, str]:
+    """(name, id) of List-Id as RFC 2919 reads it: the `<id>` literal on the wire, the
+    phrase before it parsed as RFC 5322 parses a display name (quoted-string, comments,
+    RFC 2047 encoded words)."""
+    unfolded = re.sub(r"\r?\n(?=[ \t])", "", raw_header(message, "List-Id")).strip()
+    match = re.fullmatch(r"(.*?)\s*<([^<>\s]+)>", unfolded)
+    assert match, f"no literal <list-id> in {unfolded!r}"
+    # A List-Id's phrase is a display name's phrase: parse it as one, the way clients do.
+    header = default_policy.header_factory("To", f"{match[1]} <list@id.invalid>")
+    assert isinstance(header, AddressHeader)
+    [address] = header.addresses
+    return address.display_name, match[2]

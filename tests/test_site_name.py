@@ -14,7 +14,7 @@ from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import subscriber
 from tests.conftest import client_with
 from tests.factories import days, entry, now
-from tests.smtp import SmtpServer, text_of
+from tests.smtp import SmtpServer, list_id_of, raw_header, text_of
 from tests.workers.conftest import relay_and_work
 
 NAME = "Shoqata e Bashkive"
@@ -47,7 +47,26 @@ async def test_pages_mails_digests_and_feeds_carry_the_organisations_name(
     [confirmation] = smtp_server.to("ana@example.org")
     assert confirmation["Subject"] == f"Konfirmoni abonimin në {NAME}"
     [digest] = smtp_server.to("reader@example.org")
-    assert str(digest["List-Id"]).startswith(f"{NAME} <weekly.digest.")
+    assert list_id_of(digest)[0] == NAME
     text = " ".join(text_of(digest).split())  # the footer is wrapped at 72 columns
     assert f"because you subscribed to {NAME}." in text
     assert "Buletin" not in text
+
+
+@pytest.mark.parametrize(
+    "name", ['Bashkite per Evropen, "AKKSHI" (Tirane)', 'Bashkitë për Evropën, "AKKSHI" (Tiranë)']
+)
+async def test_a_received_digest_names_its_list_as_rfc_2919_says(
+    app: Starlette, db: None, worker_settings: Settings, smtp_server: SmtpServer, name: str
+) -> None:
+    named = worker_settings.model_copy(update={"site_name": name})
+    await entry("Lajm i javës", published_at=now() - days(1))
+    await subscriber("reader@example.org")
+    await plan_digest(DigestFrequency.WEEKLY, actor=SYSTEM)
+    await relay_and_work(named, app)
+
+    [digest] = smtp_server.to("reader@example.org")
+    list_name, list_id = list_id_of(digest)
+    assert list_name == name
+    assert list_id.startswith("weekly.digest.")
+    assert f"<{list_id}>" in raw_header(digest, "List-Id")  # literal, never encoded

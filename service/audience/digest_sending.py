@@ -28,6 +28,7 @@ from service.audience.enums import DeliveryStatus, DigestStatus, SubscriberStatu
 from service.audience.models import Delivery, Digest, Subscriber
 from service.audience.suppression import suppress_subscriber
 from service.audience.tokens import Purpose, links
+from service.audience.unsubscribe_mail import unsubscribe_mailto
 from service.delivery.engine import Courier, Skip, Tally
 from service.delivery.ledger import Ledger
 from service.mail.message import ListHeaders, MessageBody, OutgoingMessage
@@ -220,11 +221,14 @@ class DigestMailing:
             key=f"digest-{self.view.digest_id}.{row.id}",
             to_address=row.email,
             list_headers=ListHeaders(
-                list_id=(
-                    f"{settings.site_name} <{self.view.frequency.value}.digest.{builder.id_domain}>"
-                ),
+                list_name=settings.site_name,
+                list_id=f"{self.view.frequency.value}.digest.{builder.id_domain}",
                 unsubscribe_url=unsubscribe,
-                unsubscribe_mailto=f"mailto:{builder.envelope_sender}?subject=unsubscribe",
+                # The link's own token: a mail to this address unsubscribes as the link does.
+                unsubscribe_mailto=unsubscribe_mailto(
+                    settings.unsubscribe_mailto or builder.envelope_sender,
+                    unsubscribe.rpartition("token=")[2],
+                ),
             ),
             language=content_language(language, settings),
         )

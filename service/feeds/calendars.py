@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 from tortoise.expressions import F
 
 from service.content.enums import EntryKind, EntryStatus
@@ -116,7 +116,9 @@ def render(key: FeedKey, listings: Sequence[Listing], settings: Settings) -> byt
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", feed_title(key, settings))
+    # An X- property is of unknown type to icalendar, which would write it unescaped: a
+    # comma in SITE_NAME must go out as "\," (TEXT, RFC 5545 §3.3.11).
+    calendar.add("x-wr-calname", vText(feed_title(key, settings)))
     calendar.add("x-wr-timezone", settings.timezone)
     for listing in listings:
         item = feed_item(listing.entry, locale, settings)

@@ -59,6 +59,7 @@ def _meta(stream: Stream, locale: str, settings: Settings, topics: TopicNames) -
         locale=locale,
         title=title,
         description=title,
+        author=settings.site_name,
         home_url=home_url(settings),
         urls={key.format: feed_url(key, settings) for key in keys},
         twins={

@@ -12,9 +12,9 @@ APIs of the standard library are used; tests parse every message with the email 
 from __future__ import annotations
 
 import random
+import re
 from binascii import b2a_base64
 from collections.abc import Iterable, Sequence
-from email.utils import formataddr
 
 _WORD_BYTES = 42  # 56 base64 chars, so "Subject: " + one encoded word stays within 78
 _LINE = 78  # RFC 5322's recommended line length; lists of addresses fold at their commas
@@ -123,11 +123,62 @@ def encode_words(text: str) -> str:
     return "\n ".join(words)
 
 
+# RFC 5322 §3.2.3 specials (and "=?", which readers take for an encoded word): an ASCII
+# phrase with any of them must be a quoted-string.
+_NEEDS_QUOTES = re.compile(r'[][()<>@,;:\\".]|=\?')
+_HEADER_ROOM = 12  # the longest header name these phrases go under ("List-Id: "), rounded up
+# A phrase's encoded words are as long as RFC 2047 allows (75 characters; 72 here, so a
+# folded line of one is within its 76), so that most names need only one: readers differ
+# on the space between two (Python's parser keeps it, though §6.2 says to drop it).
+_PHRASE_WORD_BYTES = 45
+_ENCODED_LINE = 76  # RFC 2047 §2: a line with an encoded word
+
+
+def phrase(text: str) -> str:
+    """A display name as RFC 5322 wants it: atoms as they are, an ASCII name with specials
+    as a quoted-string, anything else as RFC 2047 encoded words (RFC 2047 §5)."""
+    text = " ".join(check_one_line(text).split())
+    if not text.isascii():
+        return _encoded_phrase(text)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def _encoded_phrase(text: str) -> str:
+    data = text.encode("utf-8")
+    words = []
+    start = 0
+    while start < len(data):
+        end = min(start + _PHRASE_WORD_BYTES, len(data))
+        if end < len(data):
+            space = data.rfind(b" ", start, end)
+            if space > start:
+                end = space + 1  # a word ends with a space of the text: between words, none
+            else:
+                while data[end] & 0xC0 == 0x80:
+                    end -= 1  # never split a UTF-8 sequence between two words
+        encoded = b2a_base64(data[start:end], newline=False).decode("ascii")
+        words.append(f"=?utf-8?b?{encoded}?=")
+        start = end
+    # A word too long for the header's first line starts on the next one.
+    first = "\n " if _HEADER_ROOM + len(words[0]) > _ENCODED_LINE else ""
+    return first + "\n ".join(words)
+
+
+def named(name: str, angle: str) -> str:
+    """`phrase <angle>`: a mailbox, or a List-Id (RFC 2919), whose bracketed part stays
+    literal. It goes on a line of its own when it would not fit after the phrase."""
+    before = phrase(name)
+    last_line = before.rsplit("\n", 1)[-1]
+    room = _HEADER_ROOM if "\n" not in before else 0
+    gap = "\n " if room + len(last_line) + len(angle) + 3 > _LINE else " "
+    return f"{before}{gap}<{angle}>"
+
+
 def mailbox(name: str | None, address: str) -> str:
     """`Name <address>`, the name quoted (ASCII) or encoded (anything else)."""
     name = " ".join(check_one_line(name).split()) if name else ""
     if not name:
         return address
-    if name.isascii():
-        return formataddr((name, address))
-    return f"{encode_words(name)} <{address}>"
+    return named(name, address)

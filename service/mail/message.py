@@ -21,6 +21,7 @@ from service.mail._mime import (
     encode_words,
     mailbox,
     multipart_alternative,
+    named,
 )
 from service.mail.config import domain_of
 from service.mail.render import Rendered, fillings, slot_marker
@@ -29,6 +30,8 @@ from service.settings import Settings
 # A Message-ID's left part is a dot-atom; keys like "notice-12-3" or "digest-4.17" fit it.
 _KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._=+-]{0,190}[A-Za-z0-9])?")
 # Enough to refuse what would break an envelope or a header; the domains validate the rest.
+# RFC 2919 §2: list-label "." list-id-namespace, a dot-atom-text.
+_LIST_ID = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)+")
 _ADDRESS = re.compile(r"[^@\s<>(),;:\"\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
@@ -36,7 +39,8 @@ _ADDRESS = re.compile(r"[^@\s<>(),;:\"\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za
 class ListHeaders:
     """The headers of bulk mail (RFC 2369, 2919, 8058); staff notices have none."""
 
-    list_id: str  # "Buletin <sq.digest.example.org>"
+    list_name: str  # the list's name as readers know it: SITE_NAME, any text
+    list_id: str  # "weekly.digest.example.org": a dot-atom, written literally in < >
     unsubscribe_url: str  # https://…/unsubscribe?token=…, which answers the one-click POST
     unsubscribe_mailto: str | None = None  # mailto:unsubscribe@…?subject=…
 
@@ -169,10 +173,17 @@ def _list_headers(headers: ListHeaders) -> list[tuple[str, str]]:
     if headers.unsubscribe_mailto:
         targets.append(f"<{_check_uri(headers.unsubscribe_mailto, ('mailto:',))}>")
     return [
-        ("List-Id", encode_words(headers.list_id)),
+        # RFC 2919: only the name is a phrase (quoted or encoded); the id stays literal.
+        ("List-Id", named(headers.list_name, _check_list_id(headers.list_id))),
         ("List-Unsubscribe", ", ".join(targets)),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
     ]
+
+
+def _check_list_id(list_id: str) -> str:
+    if not _LIST_ID.fullmatch(list_id):
+        raise ValueError(f"not a list id (RFC 2919 dot-atom): {list_id!r}")
+    return list_id
 
 
 def _check_uri(uri: str, schemes: tuple[str, ...]) -> str:

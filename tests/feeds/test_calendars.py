@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from icalendar import Calendar, Event
+from icalendar.parser import unescape_backslash
 
 from service.content.enums import EntryKind
 from service.content.publishing import publish_entry, unpublish_entry
@@ -136,3 +137,21 @@ async def test_a_past_event_leaves_the_calendar_without_a_cancellation(
     await unpublish_entry(event.id, actor=SYSTEM)  # over already: nothing to announce
     await refresh_for_entry(event.id, settings, now=now() + days(2))
     assert await events_of(client, "/feeds/sq/events.ics") == []
+
+
+async def test_the_calendar_name_escapes_the_commas_of_the_site_name(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    site = 'Bashkitë për Evropën, "AKKSHI" (Tiranë); Shkodër\\Lezhë'
+    await entry("Punëtori", kind=EntryKind.EVENT)
+    await refresh_calendars(settings.model_copy(update={"site_name": site}))
+    response = await client.get("/feeds/sq/events.ics")
+    assert response.status_code == 200
+    unfolded = response.content.decode("utf-8").replace("\r\n ", "")
+    [line] = [line for line in unfolded.splitlines() if line.startswith("X-WR-CALNAME")]
+    escaped = site.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    assert line.startswith(f"X-WR-CALNAME:{escaped} — ")  # RFC 5545 §3.3.11 TEXT
+    # icalendar keeps an X- property raw; reading it as TEXT gives the name back whole.
+    raw = Calendar.from_ical(response.content)["X-WR-CALNAME"].to_ical()
+    assert isinstance(raw, bytes)
+    assert unescape_backslash(raw.decode("utf-8")).startswith(f"{site} — ")

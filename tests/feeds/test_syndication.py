@@ -3,6 +3,7 @@ first, with Albanian intact and nothing a reader must not see."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -192,3 +193,32 @@ async def test_json_feed_follows_the_1_1_rules(client: httpx.AsyncClient, app: S
     assert "Çështje me skript" in response.text  # UTF-8 as is, not \\u escapes
     assert feed["items"][-1]["image"] == "https://img.example.org/korce.png"
     assert feed["items"][-1]["tags"] == ["Të rinjtë"]
+
+
+SITE = 'Bashkitë për Evropën, "AKKSHI" (Tiranë)'
+SUMMARY = 'Përmbledhje me ë, ç & <shenja> "thonjëza"'
+
+
+def _text(detail: Any) -> str:
+    """What a reader shows of a feedparser text construct: HTML is rendered, text is not."""
+    value = str(detail.value)
+    return html.unescape(value) if detail.type == "text/html" else value
+
+
+async def test_a_plain_text_summary_reaches_rss_and_atom_readers_whole(
+    client: httpx.AsyncClient,
+) -> None:
+    await entry("Lajm me shenja", en="News with marks", summary=SUMMARY)
+    for path in ("/feeds/sq/news.rss", "/feeds/sq/news.atom"):
+        [item] = (await parsed(client, path)).entries
+        assert _text(item.summary_detail) == SUMMARY, path
+
+
+async def test_atom_feeds_name_the_organisation_as_their_author(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await entry("Lajm", en="News")
+    await refresh_all(settings.model_copy(update={"site_name": SITE}))
+    for path in ("/feeds/sq/news.atom", "/feeds/en/events.atom"):
+        result = await parsed(client, path)
+        assert [author.name for author in result.feed.authors] == [SITE], path

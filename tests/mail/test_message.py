@@ -16,6 +16,7 @@ from service.mail.message import ListHeaders, MessageBody, MessageBuilder
 from service.mail.render import Rendered, Renderer, slot_marker
 from service.settings import Settings
 from tests.mail.samples import event_context
+from tests.smtp import list_id_of, raw_header
 
 
 def _parse(data: bytes) -> EmailMessage:
@@ -99,7 +100,8 @@ def test_notices_say_they_are_automatic_and_carry_their_language(
 
 def test_bulk_mail_carries_one_click_unsubscribe(builder: MessageBuilder, notice: Rendered) -> None:
     headers = ListHeaders(
-        list_id="Buletini i Shoqatës <sq.digest.shoqata.al>",
+        list_name="Buletini i Shoqatës",
+        list_id="sq.digest.shoqata.al",
         unsubscribe_url="https://shoqata.al/unsubscribe?token=abc",
         unsubscribe_mailto="mailto:unsubscribe@shoqata.al?subject=abc",
     )
@@ -112,7 +114,7 @@ def test_bulk_mail_carries_one_click_unsubscribe(builder: MessageBuilder, notice
         "<https://shoqata.al/unsubscribe?token=abc>, <mailto:unsubscribe@shoqata.al?subject=abc>"
     )
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert parsed["List-Id"] == "Buletini i Shoqatës <sq.digest.shoqata.al>"
+    assert list_id_of(parsed) == ("Buletini i Shoqatës", "sq.digest.shoqata.al")
     assert parsed["Content-Language"] == "sq, en"
     assert parsed["Auto-Submitted"] is None
 
@@ -181,7 +183,7 @@ def test_a_slot_anywhere_gives_the_same_base64_as_encoding_the_whole_body(before
 def test_unsubscribe_targets_must_be_web_or_mailto_uris(
     builder: MessageBuilder, notice: Rendered
 ) -> None:
-    headers = ListHeaders("Buletin <l.example.org>", "javascript:alert(1)")
+    headers = ListHeaders("Buletin", "l.example.org", "javascript:alert(1)")
     with pytest.raises(ValueError, match="List-Unsubscribe"):
         builder.build(notice, key="k", to_address="a@example.org", list_headers=headers)
 
@@ -193,3 +195,40 @@ def test_ids_use_the_service_host_when_mail_from_is_localhost() -> None:
         public_base_url="https://cms.shoqata.al",
     )
     assert MessageBuilder.from_settings(settings).message_id("n-1") == "<n-1@cms.shoqata.al>"
+
+
+# SITE_NAME as organisations write it: specials (comma, quotes, parentheses), Albanian.
+NAMES = ['Bashkite per Evropen, "AKKSHI" (Tirane)', 'Bashkitë për Evropën, "AKKSHI" (Tiranë)']
+
+
+def _header_lines(data: bytes) -> list[bytes]:
+    return data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_list_id_keeps_its_id_literal_and_its_name_whole(
+    builder: MessageBuilder, notice: Rendered, name: str
+) -> None:
+    headers = ListHeaders(name, "weekly.digest.akkshi.al", "https://akkshi.al/unsubscribe?t=1")
+    message = builder.build(notice, key="k", to_address="a@example.org", list_headers=headers)
+    parsed = _parse(message.data)
+    assert list_id_of(parsed) == (name, "weekly.digest.akkshi.al")
+    assert "<weekly.digest.akkshi.al>" in raw_header(parsed, "List-Id")
+    assert all(len(line) <= 78 for line in _header_lines(message.data))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_to_names_with_specials_or_albanian_read_back_whole(
+    builder: MessageBuilder, notice: Rendered, name: str
+) -> None:
+    message = builder.build(notice, key="k", to_address="ana@example.org", to_name=name)
+    parsed = _parse(message.data)
+    [address] = parsed["To"].addresses
+    assert (address.display_name, address.addr_spec) == (name, "ana@example.org")
+    assert all(len(line) <= 78 for line in _header_lines(message.data))
+
+
+def test_a_list_id_must_be_a_bare_dot_atom(builder: MessageBuilder, notice: Rendered) -> None:
+    headers = ListHeaders("Buletin", "Buletin <l.example.org>", "https://l.example.org/u")
+    with pytest.raises(ValueError, match="list id"):
+        builder.build(notice, key="k", to_address="a@example.org", list_headers=headers)

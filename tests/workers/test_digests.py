@@ -7,6 +7,9 @@ import asyncio
 import re
 from collections import Counter
 from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,9 +24,10 @@ from service.content.enums import EntryKind
 from service.settings import Settings
 from service.staff.actors import SYSTEM
 from tests.audience.digest_audience import many_subscribers, subscriber
+from tests.cli import buletin
 from tests.conftest import Figure
 from tests.factories import days, entry, now, topic
-from tests.smtp import SmtpServer, html_of, text_of
+from tests.smtp import SmtpServer, html_of, raw_header, text_of
 from tests.workers.conftest import relay, run_worker
 from workers.settings import build_worker
 
@@ -278,3 +282,63 @@ async def test_one_click_on_a_received_digests_list_unsubscribe_skips_the_next_d
     await send_weekly(worker_settings)
     assert len(smtp_server.to("ana@example.org")) == 1  # nothing after leaving
     assert len(smtp_server.to("john@example.org")) == 2
+
+
+def _mail_for(mailto: str, sender: str) -> bytes:
+    """The mail a client (Apple Mail, Outlook) sends for a List-Unsubscribe mailto."""
+    target = urlsplit(mailto)
+    assert target.scheme == "mailto"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = unquote(target.path)
+    message["Subject"] = parse_qs(target.query)["subject"][0]
+    message.set_content("This message was automatically generated to unsubscribe.\n")
+    return bytes(message)
+
+
+def _mailto_of(received: EmailMessage) -> str:
+    raw = raw_header(received, "List-Unsubscribe")
+    # Folded at its comma, each target whole on its own line, far below 998 characters.
+    lines = raw.splitlines()
+    assert len(lines) == 2
+    assert all(line.count("<") == 1 and len(line) < 300 for line in lines)
+    [mailto] = [t.strip().strip("<>") for t in raw.split(",") if "mailto:" in t]
+    return mailto
+
+
+async def test_mailing_a_received_digests_list_unsubscribe_mailto_unsubscribes(
+    db: None, worker_settings: Settings, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    await subscriber("ana@example.org")
+    await subscriber("john@example.org")
+    await entry("Lajmi i parë", published_at=now() - days(3))
+    await send_weekly(worker_settings.model_copy(update={"unsubscribe_mailto": "leave@x.al"}))
+    [to_ana] = smtp_server.to("ana@example.org")
+    [to_john] = smtp_server.to("john@example.org")
+    ana_mailto, john_mailto = _mailto_of(to_ana), _mailto_of(to_john)
+    assert ana_mailto.startswith("mailto:leave@x.al?subject=unsubscribe%20")
+
+    # A forged token (John's, its signature changed), and a mail without one: nothing
+    # changes, and the MTA is told all is well (no bounce to whoever sent it).
+    forged = john_mailto[:-3] + ("AAA" if not john_mailto.endswith("AAA") else "BBB")
+    for mail in (_mail_for(forged, "x@example.net"), b"Subject: hello\r\n\r\nhi\r\n"):
+        code, _, err = await buletin(worker_settings, "unsubscribe-mail", stdin=mail)
+        assert code == 0, err
+        assert "no valid unsubscribe token" in err
+    statuses = {row.status for row in await Subscriber.all()}
+    assert statuses == {SubscriberStatus.ACTIVE}
+
+    mail = _mail_for(ana_mailto, "ana@example.org")
+    code, _, err = await buletin(worker_settings, "unsubscribe-mail", stdin=mail)
+    assert code == 0, err
+    ana = await Subscriber.get(email="ana@example.org")
+    assert ana.status is SubscriberStatus.UNSUBSCRIBED
+    john = await Subscriber.get(email="john@example.org")
+    assert john.status is SubscriberStatus.ACTIVE
+
+    # Our own failure (no database there): EX_TEMPFAIL, so the MTA keeps it and retries.
+    broken = f"sqlite://{tmp_path}/missing/buletin.sqlite3"
+    code, _, err = await buletin(
+        worker_settings, "unsubscribe-mail", stdin=mail, DATABASE_URL=broken
+    )
+    assert code == 75, err

@@ -147,8 +147,18 @@ async def test_the_form_answers_alike_for_new_pending_and_active_addresses(
         {"email": "ana@example.org"},
         {"email": "ana@example.org", "locales": "de"},
         {"email": "ana@example.org", "locales": "sq", "topics": "ghosts"},
+        {"email": "ana@example.org", "locales": "sq", "topics": "t" * 81},
     ],
-    ids=["crlf", "nul", "no-at", "too-long", "no-locale", "unknown-locale", "unknown-topic"],
+    ids=[
+        "crlf",
+        "nul",
+        "no-at",
+        "too-long",
+        "no-locale",
+        "unknown-locale",
+        "unknown-topic",
+        "topic-longer-than-any-slug",
+    ],
 )
 async def test_bad_form_input_gets_a_400_page_with_the_form_and_changes_nothing(
     client: httpx.AsyncClient, fields: dict[str, str]
@@ -297,6 +307,21 @@ async def test_preferences_are_saved_checked_and_leaving_works(
     assert row.status is SubscriberStatus.UNSUBSCRIBED
     after = await client.get(url)
     assert "is not subscribed" in after.text
+
+
+async def test_a_topic_longer_than_any_slug_is_refused_on_the_preferences_page(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await topic("youth", "Rinia", "Youth")
+    row = await active("ana@example.org")
+    url = path_of(link(settings, Purpose.PREFERENCES, row.id, row.email))
+    before = await data_rows()
+    refused = await client.post(
+        url, data={"action": "save", "locales": "en", "topics": ["youth", "t" * 81]}
+    )
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.text
+    assert await data_rows() == before
 
 
 async def test_repeated_sign_ups_for_one_address_mail_it_at_most_the_limit(

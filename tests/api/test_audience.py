@@ -181,6 +181,16 @@ async def test_editors_list_subscribers_with_filters_and_counts(
 
     bad = await gql(client, LIST, {"first": 2, "after": "nonsense"}, headers=editor)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # A language not offered matches nobody: said so, rather than an empty list.
+    german = await gql(client, LIST, {"filter": {"locale": "de"}, "first": 5}, headers=editor)
+    assert german["data"] is None
+    [refused] = german["errors"]
+    assert refused["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "UNSUPPORTED_LOCALE",
+        "field": "filter.locale",
+    }
+    assert "'de'" in refused["message"]
 
 
 async def test_authors_cannot_list_subscribers(client: httpx.AsyncClient) -> None:

@@ -19,9 +19,11 @@ from service.audience.subscriptions import add_active_subscriber
 from service.audience.tokens import Purpose, link, make_token
 from service.settings import Settings
 from service.staff.actors import System
-from tests.factories import data_rows, gql, topic
-from tests.smtp import SmtpServer
+from service.staff.enums import StaffRole
+from tests.factories import bearer, data_rows, days, entry, gql, now, staff, token_for, topic
+from tests.smtp import SmtpServer, text_of
 from tests.workers.conftest import relay_and_work
+from tests.workers.test_digests import send_weekly
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/subscription/confirm\?token=[\w.\-]+")
 FORM = "application/x-www-form-urlencoded"
@@ -256,6 +258,49 @@ async def test_one_click_unsubscribe_as_a_mail_provider_sends_it(
         assert answer.status_code == 200
         await row.refresh_from_db()
         assert row.status is SubscriberStatus.UNSUBSCRIBED
+
+
+ERASE = "mutation($id: ID!) { eraseSubscriber(id: $id) { errors { code } } }"
+ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type": FORM}}
+
+
+async def test_an_erased_readers_old_unsubscribe_link_says_they_have_left(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+) -> None:
+    # A reader signs up and confirms, a digest reaches her, then an editor erases her.
+    await post_form(client, {"email": "ana@example.org", "locales": "sq"})
+    await relay_and_work(worker_settings, app)
+    [confirmation] = smtp_server.to("ana@example.org")
+    assert (await client.get(path_of(link_in(confirmation)))).status_code == 200
+    await entry("Lajm", published_at=now() - days(1))
+    await send_weekly(worker_settings)
+    [_, digest] = smtp_server.to("ana@example.org")
+    one_click = path_of(str(digest["List-Unsubscribe"]).split(",")[0].strip().strip("<>"))
+    [preferences] = re.findall(
+        r"https?://\S+/subscription/preferences\?token=[\w.\-]+", text_of(digest)
+    )
+    row = await Subscriber.get(email="ana@example.org")
+    editor = bearer(await token_for(await staff(StaffRole.EDITOR)))
+    erased = await gql(client, ERASE, {"id": str(row.id)}, headers=editor)
+    assert erased["data"]["eraseSubscriber"]["errors"] == []
+    before = await data_rows()
+
+    # Her mail provider's one-click POST, and her own click later: she is not subscribed.
+    for answer in (await client.post(one_click, **ONE_CLICK), await client.get(one_click)):  # type: ignore[arg-type]
+        assert answer.status_code == 200
+        assert "U çabonuat nga buletini" in answer.text
+    # A link to change choices has nothing to change: the friendly 400 as before.
+    assert (await client.get(path_of(preferences))).status_code == 400
+    assert await data_rows() == before
+
+    # Signed up again, she is a new subscriber: the old link must not speak for her.
+    await post_form(client, {"email": "ana@example.org", "locales": "sq"})
+    again = await client.post(one_click, **ONE_CLICK)  # type: ignore[arg-type]
+    assert again.status_code == 400
+    assert (await Subscriber.get(email="ana@example.org")).status is SubscriberStatus.PENDING
 
 
 async def test_the_unsubscribe_page_shows_one_button_and_changes_nothing(

@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import logging
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -221,15 +222,34 @@ def cmd_setpassword(args: argparse.Namespace) -> None:
     _as_operator("setpassword", settings, change)
 
 
+# A bounce list can hold thousands of bad lines: a few say which, the count says how many.
+SHOWN_INVALID_LINES = 5
+
+
+def _listing_lines(path: str) -> list[str]:
+    """The file's lines: UTF-8, with or without the byte order mark spreadsheets write."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        sys.exit(f"buletin suppress: cannot read {path}: {exc.strerror}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        sys.exit(
+            f"buletin suppress: {path} is not UTF-8 text (line {line}); "
+            "save it as UTF-8 and run this again"
+        )
+    # Only line breaks end a line, so the numbers reported are the ones an editor shows.
+    return re.split(r"\r\n|\r|\n", text)
+
+
 def cmd_suppress(args: argparse.Namespace) -> None:
+    from service.audience.errors import quoted
     from service.audience.suppression import import_suppressions
 
     settings = get_settings()
-    try:
-        with open(args.file, encoding="utf-8") as listing:
-            lines = listing.readlines()
-    except OSError as exc:
-        sys.exit(f"buletin suppress: cannot read {args.file}: {exc.strerror}")
+    lines = _listing_lines(args.file)
 
     async def run(actor: Actor) -> str:
         report = await import_suppressions(lines, reason=args.reason, actor=actor)
@@ -238,7 +258,13 @@ def cmd_suppress(args: argparse.Namespace) -> None:
             f"not subscribed (kept, so a sign-up is refused) {report.listed}, "
             f"not an address {len(report.invalid)}"
         )
-        return "\n".join([summary, *(f"  not an address: {line}" for line in report.invalid[:20])])
+        shown = [
+            f"  line {bad.number}: not an address: {quoted(bad.text)}"
+            for bad in report.invalid[:SHOWN_INVALID_LINES]
+        ]
+        if len(report.invalid) > SHOWN_INVALID_LINES:
+            shown.append(f"  and {len(report.invalid) - SHOWN_INVALID_LINES} more lines")
+        return "\n".join([summary, *shown])
 
     _as_operator("suppress", settings, run)
 

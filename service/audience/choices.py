@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 
 from service.audience.enums import DigestFrequency
-from service.audience.errors import AudienceError, AudienceErrorCode
+from service.audience.errors import AudienceError, AudienceErrorCode, quoted, quoted_list
 from service.content.enums import EntryKind
 from service.content.models import Topic
+from service.content.slugs import MAX_TOPIC_SLUG_LENGTH
 from service.errors import FieldError
 from service.mail.message import check_address
 from service.settings import Settings
@@ -68,6 +69,14 @@ def normalise_email(raw: str) -> str:
     return normalised
 
 
+async def _unknown_topics(slugs: list[str]) -> list[str]:
+    # A slug longer than the column names no topic; Tortoise would refuse it in the query.
+    possible = [slug for slug in slugs if len(slug) <= MAX_TOPIC_SLUG_LENGTH]
+    found = await Topic.filter(slug__in=possible).values_list("slug", flat=True) if possible else []
+    known = {str(slug) for slug in found}
+    return [slug for slug in slugs if slug not in known]
+
+
 def _email_error(message: str) -> AudienceError:
     return AudienceError.single(AudienceErrorCode.INVALID_EMAIL, message, "email")
 
@@ -87,15 +96,16 @@ async def check_choices(
         errors.append(
             FieldError(AudienceErrorCode.REQUIRED, "Choose at least one language.", "locales")
         )
-    errors += [
-        FieldError(
-            AudienceErrorCode.UNSUPPORTED_LOCALE,
-            f"Language {loc!r} is not one of {', '.join(settings.locales)}.",
-            "locales",
+    unsupported = [loc for loc in clean_locales if loc not in settings.locales]
+    if unsupported:
+        errors.append(
+            FieldError(
+                AudienceErrorCode.UNSUPPORTED_LOCALE,
+                f"Not a language offered ({', '.join(settings.locales)}): "
+                f"{quoted_list(unsupported)}.",
+                "locales",
+            )
         )
-        for loc in clean_locales
-        if loc not in settings.locales
-    ]
 
     clean_topics = _unique(t.strip() for t in topics or () if t.strip())
     if len(clean_topics) > MAX_TOPICS:
@@ -103,15 +113,11 @@ async def check_choices(
             FieldError(AudienceErrorCode.INVALID, f"At most {MAX_TOPICS} topics.", "topics")
         )
     elif clean_topics:
-        found = await Topic.filter(slug__in=clean_topics).values_list("slug", flat=True)
-        known = {str(slug) for slug in found}
-        unknown = [t for t in clean_topics if t not in known]
+        unknown = await _unknown_topics(clean_topics)
         if unknown:
             errors.append(
                 FieldError(
-                    AudienceErrorCode.UNKNOWN_TOPIC,
-                    f"No topic {', '.join(repr(t) for t in unknown[:5])}.",
-                    "topics",
+                    AudienceErrorCode.UNKNOWN_TOPIC, f"No topic {quoted_list(unknown)}.", "topics"
                 )
             )
 
@@ -122,7 +128,7 @@ async def check_choices(
             clean_kinds.append(kind_values[kind])
         else:
             errors.append(
-                FieldError(AudienceErrorCode.INVALID, f"No kind of entry {kind!r}.", "kinds")
+                FieldError(AudienceErrorCode.INVALID, f"No kind of entry {quoted(kind)}.", "kinds")
             )
 
     chosen: DigestFrequency = DigestFrequency.WEEKLY

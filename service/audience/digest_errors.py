@@ -12,6 +12,7 @@ class DigestErrorCode(str, Enum):
     UNSUPPORTED_LOCALE = "UNSUPPORTED_LOCALE"
     REQUIRED = "REQUIRED"
     INVALID = "INVALID"
+    INVALID_EMAIL = "INVALID_EMAIL"  # as a sign-up of that address would be refused
 
 
 class DigestError(DomainError):

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from service.audience.digest_errors import DigestError, DigestErrorCode
 from service.audience.enums import DigestFrequency
 from service.audience.models import Digest
+from service.audit.log import record
 from service.content.enums import EntryKind, EntryStatus
 from service.content.models import Entry
 from service.outbox.events import DIGEST_PLANNED, emit
@@ -190,6 +191,13 @@ async def plan_digest(
             )
             # The workers freeze its audience and send it (workers/digests.py).
             await emit(DIGEST_PLANNED, digest_id=digest.id)
+            # An editor's sendDigestNow, or the schedule's (a null actor).
+            await record(
+                actor,
+                "digest.planned",
+                target=f"digest:{digest.id}",
+                details={"frequency": frequency.value},
+            )
         return digest
     except IntegrityError as exc:  # another planner took this very moment
         raise DigestError.single(

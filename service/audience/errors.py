@@ -24,3 +24,18 @@ class AudienceErrorCode(str, Enum):
 
 class AudienceError(DomainError):
     """Subscriber input that cannot be accepted; nothing was written."""
+
+
+# Enough to recognise one's own input; a message never hands a whole (maybe huge) input back.
+QUOTE_LIMIT = 40
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as an error message quotes it, cut short with an ellipsis past `limit`."""
+    return repr(value if len(value) <= limit else f"{value[:limit]}…")
+
+
+def quoted_list(values: list[str], most: int = 5) -> str:
+    """The first few of `values`, each quoted: one message for many bad values."""
+    shown = ", ".join(quoted(value) for value in values[:most])
+    return shown if len(values) <= most else f"{shown} and {len(values) - most} more"

@@ -15,11 +15,13 @@ import orjson
 from tortoise.transactions import in_transaction
 
 from service.audience.enums import DigestFrequency, SubscriberStatus
+from service.audience.errors import AudienceError, AudienceErrorCode, quoted
 from service.audience.models import Delivery, Digest, Subscriber
 from service.audience.suppression import list_addresses
 from service.audit.log import record
 from service.content.sql import Statement, statement, to_datetime
 from service.errors import NotFound
+from service.settings import Settings
 from service.staff.enums import StaffRole
 from service.staff.models import StaffUser
 from service.staff.roles import require_role
@@ -115,11 +117,27 @@ def _where(conditions: list[str]) -> str:
     return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
+def _check_filter(flt: SubscriberFilter, settings: Settings) -> None:
+    # Another locale would match nobody: an empty list would read as "no subscribers".
+    if flt.locale and flt.locale not in settings.locales:
+        raise AudienceError.single(
+            AudienceErrorCode.UNSUPPORTED_LOCALE,
+            f"Not a language offered ({', '.join(settings.locales)}): {quoted(flt.locale)}.",
+            "filter.locale",
+        )
+
+
 async def list_subscribers(
-    actor: StaffUser, flt: SubscriberFilter, *, first: int, after_id: int | None
+    actor: StaffUser,
+    flt: SubscriberFilter,
+    *,
+    first: int,
+    after_id: int | None,
+    settings: Settings,
 ) -> SubscriberPage:
-    """Newest first, keyset-paged on id."""
+    """Newest first, keyset-paged on id; UNSUPPORTED_LOCALE for a locale not offered."""
     require_role(actor, StaffRole.EDITOR)
+    _check_filter(flt, settings)
     sql = statement()
     conditions = _conditions(flt, sql, with_status=True)
     if after_id is not None:

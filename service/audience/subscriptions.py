@@ -213,7 +213,8 @@ class LinkedSubscriber:
 async def subscriber_for_link(
     token: str, purpose: Purpose, *, settings: Settings
 ) -> LinkedSubscriber:
-    """The subscriber a signed link names; InvalidToken when it names nobody (any more).
+    """The subscriber a signed link names; InvalidToken when it names nobody (any more),
+    SubscriberGone when its subscriber was erased.
 
     The token carries the address too: a link to an erased row whose id came back cannot
     reach the new one.
@@ -222,11 +223,19 @@ async def subscriber_for_link(
     return LinkedSubscriber(await _named(subject.subscriber_id, subject.email), purpose)
 
 
+class SubscriberGone(InvalidToken):
+    """A good link whose subscriber was erased, the address not signed up since: that
+    address is not subscribed, which is all a one-click unsubscribe asks."""
+
+
 async def _named(subscriber_id: int, email: str) -> Subscriber:
     row = await Subscriber.get_or_none(id=subscriber_id, email=email)
-    if row is None:
-        raise InvalidToken("This link names no subscription.")
-    return row
+    if row is not None:
+        return row
+    if await Subscriber.filter(email=email).exists():
+        # Erased and signed up again: a link to the old row must not speak for the new one.
+        raise InvalidToken("This link names an earlier subscription of this address.")
+    raise SubscriberGone("This link names no subscription.")
 
 
 async def _reread(row: Subscriber) -> Subscriber:

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.transactions import in_transaction
+
+from service.audience.choices import normalise_email
 from service.audience.enums import SubscriberStatus
+from service.audience.errors import AudienceError
 from service.audience.models import Subscriber, SuppressedAddress
+from service.audit.log import record
 from service.staff.actors import Actor
 from service.staff.enums import StaffRole
 from service.staff.roles import require_actor_role
@@ -57,49 +63,82 @@ async def list_addresses(emails: Iterable[str], reason: str) -> None:
 
 
 @dataclass(frozen=True)
+class InvalidLine:
+    number: int  # counted from 1, comments and blank lines included, as an editor shows it
+    text: str
+
+
+@dataclass(frozen=True)
 class ImportReport:
     suppressed: int  # subscribers found and suppressed now
     already: int  # found, suppressed before
     listed: int  # no subscriber with that address: kept, so a sign-up of it is refused
-    invalid: list[str]  # lines that are no address at all
+    invalid: list[InvalidLine]  # lines that hold no address we could send to
 
 
-def _addresses(lines: Iterable[str]) -> tuple[list[str], list[str]]:
-    good, bad = [], []
-    for raw in lines:
+# Bounce and complaint exports put more after the address: a date, a reason, a code.
+_COLUMNS = re.compile(r"[\t,;]")
+_BRACKETED = re.compile(r"<([^<>]*@[^<>]*)>")
+
+
+def _candidate(line: str) -> str:
+    """The address a line holds: inside `<…>`, else its first column; less any `mailto:`."""
+    bracketed = _BRACKETED.search(line)
+    text = (bracketed.group(1) if bracketed else _COLUMNS.split(line, maxsplit=1)[0]).strip()
+    return text[len("mailto:") :] if text.lower().startswith("mailto:") else text
+
+
+def _addresses(lines: Iterable[str]) -> tuple[list[str], list[InvalidLine]]:
+    """Each line's address as a sign-up would store it: a listed address must match its row."""
+    good: list[str] = []
+    bad: list[InvalidLine] = []
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if "@" in line and " " not in line and len(line) <= 254:
-            good.append(line.lower())
-        else:
-            bad.append(line)
+        try:
+            good.append(normalise_email(_candidate(line)))
+        except AudienceError:
+            bad.append(InvalidLine(number, line))
     return good, bad
 
 
 async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor) -> ImportReport:
-    """Suppress every subscriber whose address is listed, one address per line."""
+    """Suppress every subscriber whose address is listed, one address per line; all or
+    nothing, audited with the counts (not the addresses)."""
     require_actor_role(actor, StaffRole.ADMIN)
     addresses, invalid = _addresses(lines)
     addresses = list(dict.fromkeys(addresses))
     suppressed = already = listed = 0
-    for start in range(0, len(addresses), 500):
-        chunk = addresses[start : start + 500]
-        rows = await Subscriber.filter(email__in=chunk).values_list("id", "email", "status")
-        known = {str(email) for _, email, _ in rows}
-        unknown = [address for address in chunk if address not in known]
-        await list_addresses(unknown, reason)
-        listed += len(unknown)
-        ids = [int(sid) for sid, _, status in rows if status != SubscriberStatus.SUPPRESSED]
-        already += len(rows) - len(ids)
-        if ids:
-            suppressed += await Subscriber.filter(id__in=ids).update(
-                status=SubscriberStatus.SUPPRESSED,
-                suppressed_reason=reason[:255],
-                updated_at=datetime.now(UTC),
-            )
+    async with in_transaction():
+        for start in range(0, len(addresses), 500):
+            chunk = addresses[start : start + 500]
+            rows = await Subscriber.filter(email__in=chunk).values_list("id", "email", "status")
+            known = {str(email) for _, email, _ in rows}
+            unknown = [address for address in chunk if address not in known]
+            await list_addresses(unknown, reason)
+            listed += len(unknown)
+            ids = [int(sid) for sid, _, status in rows if status != SubscriberStatus.SUPPRESSED]
+            already += len(rows) - len(ids)
+            if ids:
+                suppressed += await Subscriber.filter(id__in=ids).update(
+                    status=SubscriberStatus.SUPPRESSED,
+                    suppressed_reason=reason[:255],
+                    updated_at=datetime.now(UTC),
+                )
+        await record(
+            actor,
+            "suppressions.imported",
+            details={
+                "suppressed": suppressed,
+                "already": already,
+                "listed": listed,
+                "invalid": len(invalid),
+                "reason": reason[:255],
+            },
+        )
     log.info(
-        "audience.suppressions_imported suppressed=%s already=%s listed=%s",
-        suppressed, already, listed,
+        "audience.suppressions_imported suppressed=%s already=%s listed=%s invalid=%s",
+        suppressed, already, listed, len(invalid),
     )  # fmt: skip
     return ImportReport(suppressed, already, listed, invalid)

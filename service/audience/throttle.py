@@ -1,6 +1,7 @@
 """Sign-ups counted in Redis per address and per client, shared by every process.
 
 Counted with the same fixed windows as the staff sign-in throttle (service/windows.py).
+An address is counted under a hash of it, never the address itself.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from service.audience.suppression import address_hash
 from service.settings import Settings
 from service.windows import ThrottleUnavailable, count_in_window
 
@@ -34,7 +36,9 @@ class SignUpThrottle:
         )
 
     def address_key(self, email: str) -> str:
-        return f"{self.prefix}:addr:{email}"
+        # A hash, as the suppression list keeps: Redis holds no address, even for the hour
+        # after its subscriber was erased.
+        return f"{self.prefix}:addr:{address_hash(email)}"
 
     def client_key(self, client: str) -> str:
         return f"{self.prefix}:client:{client}"

@@ -7,7 +7,8 @@ know it. The language is `?lang=`, else the subscriber's first language, else th
 
 `POST /unsubscribe?token=…` is RFC 8058 one-click: mail providers POST
 `List-Unsubscribe=One-Click` (urlencoded or multipart); the token alone decides, so the
-body is not read, and the answer is 200 whether or not the address had left already.
+body is not read, and the answer is 200 whether or not the address had left already,
+or was erased since.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from service.audience.subscriptions import (
     Consent,
     SignUp,
     SignUpSource,
+    SubscriberGone,
     change_preferences,
     confirm,
     leave,
@@ -319,6 +321,13 @@ async def unsubscribe_page(request: Request) -> Response:
             row = await unsubscribe(token, settings=settings)
         else:
             row = (await subscriber_for_link(token, Purpose.UNSUBSCRIBE, settings=settings)).row
+    except SubscriberGone:
+        # Erased since the mail went out: not subscribed, as asked (RFC 8058 wants a 200).
+        return _pages(request).response(
+            "subscription/left.html",
+            page_locale(request, settings),
+            {"token": token, "languages": _languages(request, settings)},
+        )
     except InvalidToken:
         return invalid_link(request, settings)
     locale = page_locale(request, settings, row.locales)

@@ -65,6 +65,8 @@ async def test_the_answer_is_the_same_for_new_pending_active_and_suppressed_addr
         ({"locales": ["fr"]}, "UNSUPPORTED_LOCALE"),
         ({"locales": []}, "REQUIRED"),
         ({"topics": ["no-such-topic"]}, "UNKNOWN_TOPIC"),
+        # Longer than any slug can be (the column holds 80): no topic, not a failed query.
+        ({"topics": ["t" * 81]}, "UNKNOWN_TOPIC"),
     ],
 )
 async def test_bad_sign_ups_get_coded_errors_and_store_nothing(
@@ -75,6 +77,22 @@ async def test_bad_sign_ups_get_coded_errors_and_store_nothing(
     assert payload["ok"] is False
     assert code in [e["code"] for e in payload["errors"]]
     assert await data_rows() == before
+
+
+async def test_error_messages_quote_bad_input_cut_short(client: httpx.AsyncClient) -> None:
+    huge = "x" * 30_000  # two of them fit the 64 KB request limit
+    payload = await subscribe(
+        client,
+        locales=["sq", huge, *(f"l{n}" for n in range(100))],
+        topics=[huge, "y" * 80],
+    )
+    errors = {e["code"]: e["message"] for e in payload["errors"]}
+    assert set(errors) == {"UNSUPPORTED_LOCALE", "UNKNOWN_TOPIC"}  # one error for each field
+    for message in errors.values():
+        assert len(message) < 400, message
+        assert "x" * 40 + "…" in message
+        assert "x" * 41 not in message
+    assert "and 96 more" in errors["UNSUPPORTED_LOCALE"]
 
 
 async def test_a_nul_character_is_refused_at_the_edge_and_stores_nothing(
@@ -163,6 +181,16 @@ async def test_editors_list_subscribers_with_filters_and_counts(
 
     bad = await gql(client, LIST, {"first": 2, "after": "nonsense"}, headers=editor)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # A language not offered matches nobody: said so, rather than an empty list.
+    german = await gql(client, LIST, {"filter": {"locale": "de"}, "first": 5}, headers=editor)
+    assert german["data"] is None
+    [refused] = german["errors"]
+    assert refused["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "UNSUPPORTED_LOCALE",
+        "field": "filter.locale",
+    }
+    assert "'de'" in refused["message"]
 
 
 async def test_authors_cannot_list_subscribers(client: httpx.AsyncClient) -> None:

@@ -164,6 +164,18 @@ async def test_one_address_asking_too_often_is_answered_alike_but_not_mailed(
     assert await rows() == before
 
 
+async def test_the_sign_up_throttle_keeps_no_address_in_redis(
+    throttle: SignUpThrottle, settings: Settings
+) -> None:
+    for email in ("Drita.Hoxha@Example.org", "drita.hoxha@example.org"):
+        assert await sign_up(throttle, settings, email=email) is (
+            SignUpOutcome.CONFIRMATION_REQUESTED
+        )
+    keys = [key.decode() async for key in throttle.redis.scan_iter(f"{throttle.prefix}:*")]
+    assert len(keys) == 2  # one for the client, one for the address (both spellings)
+    assert not [key for key in keys if "drita" in key.lower() or "example.org" in key.lower()]
+
+
 async def test_one_client_signing_up_too_often_is_rate_limited(
     throttle: SignUpThrottle, settings: Settings
 ) -> None:

@@ -19,10 +19,12 @@ from service.audience.subscriptions import add_active_subscriber
 from service.audience.tokens import Purpose, link, make_token
 from service.settings import Settings
 from service.staff.actors import System
-from tests.factories import data_rows, gql, topic
-from tests.smtp import SmtpServer
+from service.staff.enums import StaffRole
+from tests.factories import bearer, data_rows, days, entry, gql, now, staff, token_for, topic
+from tests.smtp import SmtpServer, text_of
 from tests.web.html_page import Page, contrast, focus_outline_colour
 from tests.workers.conftest import relay_and_work
+from tests.workers.test_digests import send_weekly
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/subscription/confirm\?token=[\w.\-]+")
 FORM = "application/x-www-form-urlencoded"
@@ -148,8 +150,18 @@ async def test_the_form_answers_alike_for_new_pending_and_active_addresses(
         {"email": "ana@example.org"},
         {"email": "ana@example.org", "locales": "de"},
         {"email": "ana@example.org", "locales": "sq", "topics": "ghosts"},
+        {"email": "ana@example.org", "locales": "sq", "topics": "t" * 81},
     ],
-    ids=["crlf", "nul", "no-at", "too-long", "no-locale", "unknown-locale", "unknown-topic"],
+    ids=[
+        "crlf",
+        "nul",
+        "no-at",
+        "too-long",
+        "no-locale",
+        "unknown-locale",
+        "unknown-topic",
+        "topic-longer-than-any-slug",
+    ],
 )
 async def test_bad_form_input_gets_a_400_page_with_the_form_and_changes_nothing(
     client: httpx.AsyncClient, fields: dict[str, str]
@@ -251,6 +263,49 @@ async def test_one_click_unsubscribe_as_a_mail_provider_sends_it(
         assert row.status is SubscriberStatus.UNSUBSCRIBED
 
 
+ERASE = "mutation($id: ID!) { eraseSubscriber(id: $id) { errors { code } } }"
+ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type": FORM}}
+
+
+async def test_an_erased_readers_old_unsubscribe_link_says_they_have_left(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    worker_settings: Settings,
+    smtp_server: SmtpServer,
+) -> None:
+    # A reader signs up and confirms, a digest reaches her, then an editor erases her.
+    await post_form(client, {"email": "ana@example.org", "locales": "sq"})
+    await relay_and_work(worker_settings, app)
+    [confirmation] = smtp_server.to("ana@example.org")
+    assert (await client.get(path_of(link_in(confirmation)))).status_code == 200
+    await entry("Lajm", published_at=now() - days(1))
+    await send_weekly(worker_settings)
+    [_, digest] = smtp_server.to("ana@example.org")
+    one_click = path_of(str(digest["List-Unsubscribe"]).split(",")[0].strip().strip("<>"))
+    [preferences] = re.findall(
+        r"https?://\S+/subscription/preferences\?token=[\w.\-]+", text_of(digest)
+    )
+    row = await Subscriber.get(email="ana@example.org")
+    editor = bearer(await token_for(await staff(StaffRole.EDITOR)))
+    erased = await gql(client, ERASE, {"id": str(row.id)}, headers=editor)
+    assert erased["data"]["eraseSubscriber"]["errors"] == []
+    before = await data_rows()
+
+    # Her mail provider's one-click POST, and her own click later: she is not subscribed.
+    for answer in (await client.post(one_click, **ONE_CLICK), await client.get(one_click)):  # type: ignore[arg-type]
+        assert answer.status_code == 200
+        assert "U çabonuat nga buletini" in answer.text
+    # A link to change choices has nothing to change: the friendly 400 as before.
+    assert (await client.get(path_of(preferences))).status_code == 400
+    assert await data_rows() == before
+
+    # Signed up again, she is a new subscriber: the old link must not speak for her.
+    await post_form(client, {"email": "ana@example.org", "locales": "sq"})
+    again = await client.post(one_click, **ONE_CLICK)  # type: ignore[arg-type]
+    assert again.status_code == 400
+    assert (await Subscriber.get(email="ana@example.org")).status is SubscriberStatus.PENDING
+
+
 async def test_the_unsubscribe_page_shows_one_button_and_changes_nothing(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
@@ -300,6 +355,21 @@ async def test_preferences_are_saved_checked_and_leaving_works(
     assert row.status is SubscriberStatus.UNSUBSCRIBED
     after = await client.get(url)
     assert "is not subscribed" in after.text
+
+
+async def test_a_topic_longer_than_any_slug_is_refused_on_the_preferences_page(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await topic("youth", "Rinia", "Youth")
+    row = await active("ana@example.org")
+    url = path_of(link(settings, Purpose.PREFERENCES, row.id, row.email))
+    before = await data_rows()
+    refused = await client.post(
+        url, data={"action": "save", "locales": "en", "topics": ["youth", "t" * 81]}
+    )
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.text
+    assert await data_rows() == before
 
 
 async def test_repeated_sign_ups_for_one_address_mail_it_at_most_the_limit(

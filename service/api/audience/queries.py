@@ -14,10 +14,12 @@ from service.api.audience.types import (
     SubscriberFilter,
 )
 from service.api.context import Info
+from service.api.errors import bad_input
 from service.api.pagination import after_id, check_first, id_cursor, page_info
 from service.api.permissions import IsEditor, current_staff, refusals_as_errors
 from service.audience import records
 from service.audience.enums import SubscriberStatus
+from service.audience.errors import AudienceError
 
 SUBSCRIBER_CURSOR = "subscriber"
 
@@ -45,12 +47,16 @@ class AudienceQuery:
             search=given.search,
         )
         with refusals_as_errors():
-            page = await records.list_subscribers(
-                current_staff(info),
-                flt,
-                first=first,
-                after_id=after_id(SUBSCRIBER_CURSOR, after),
-            )
+            try:
+                page = await records.list_subscribers(
+                    current_staff(info),
+                    flt,
+                    first=first,
+                    after_id=after_id(SUBSCRIBER_CURSOR, after),
+                    settings=settings,
+                )
+            except AudienceError as exc:
+                raise bad_input(exc) from exc
         edges = [
             SubscriberEdge(
                 cursor=id_cursor(SUBSCRIBER_CURSOR, row.id),

@@ -48,7 +48,10 @@ class SubscribePayload:
 @strawberry.input
 class SubscriberFilter:
     status: list[SubscriberStatus] | None = None
-    locale: str | None = strawberry.field(default=None, description="Subscribers reading it.")
+    locale: str | None = strawberry.field(
+        default=None,
+        description="Subscribers reading it; one of `locales` (else BAD_USER_INPUT).",
+    )
     frequency: DigestFrequency | None = None
     search: str | None = strawberry.field(default=None, description="Part of the address.")
 

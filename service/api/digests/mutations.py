@@ -20,7 +20,7 @@ from service.audience.enums import DigestFrequency
 class DigestMutation:
     @strawberry.mutation(
         description="Send the next digest of this frequency now; NOTHING_TO_SEND when "
-        "nothing was published since the last one (editors).",
+        "nothing was published since the last one (editors; audited).",
         permission_classes=[IsEditor],
     )
     async def send_digest_now(self, info: Info, frequency: DigestFrequency) -> DigestPayload:
@@ -35,7 +35,8 @@ class DigestMutation:
 
     @strawberry.mutation(
         description="Have a worker mail the next digest, as it would go out now, to one "
-        "address; nothing else is recorded (editors).",
+        "address (INVALID_EMAIL for one a sign-up would refuse); no digest or delivery is "
+        "recorded, only the audit log notes it (editors).",
         permission_classes=[IsEditor],
     )
     async def send_test_digest(

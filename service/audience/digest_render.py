@@ -129,7 +129,8 @@ def render_digest(
     context = {
         "parts": parts,
         "subject_line": " / ".join(subjects),
-        "web_url": web_url if personal else None,
+        # A preview or a test send (id 0) has no web version to link to yet.
+        "web_url": web_url if personal and view.digest_id else None,
     }
     return renderer.render(TEMPLATE, locales[0], context, slots=SLOTS if personal else ())
 

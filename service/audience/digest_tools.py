@@ -63,6 +63,13 @@ async def _draft_view(content: dict[str, list[int]], frequency: DigestFrequency)
     return await build_view(0, frequency, content)
 
 
+@dataclass(frozen=True, slots=True)
+class DigestPreview:
+    rendered: Rendered
+    # 0: nothing new, so no digest would go out now (sending answers NOTHING_TO_SEND).
+    new_items: int
+
+
 async def preview_digest(
     frequency: DigestFrequency,
     locales: Sequence[str],
@@ -71,17 +78,19 @@ async def preview_digest(
     renderer: Renderer,
     settings: Settings,
     now: datetime | None = None,
-) -> Rendered:
+) -> DigestPreview:
     """The next digest of this frequency as a reader of everything would get it, were it
-    sent now; with nothing new it still shows what would ride along (and says 0 new)."""
+    sent now; with nothing new it still shows what would ride along, so the layout can be
+    checked, and `new_items` says that no digest would go out."""
     check_staff(actor)
     variant = check_locales(locales, settings)
     start, end = await period_for(frequency, now or datetime.now(UTC))
     view = await _draft_view(await find_content(start, end), frequency)
-    rendered = render_digest(
-        view, variant, view.contents.everything(), renderer=renderer, settings=settings
+    selection = view.contents.everything()
+    rendered = render_digest(view, variant, selection, renderer=renderer, settings=settings)
+    return DigestPreview(
+        rendered.fill({"unsubscribe_url": "#", "preferences_url": "#"}), len(selection.new)
     )
-    return rendered.fill({"unsubscribe_url": "#", "preferences_url": "#"})
 
 
 def _check_email(email: str) -> str:

@@ -8,6 +8,7 @@ import httpx
 from starlette.applications import Starlette
 
 from service.audience.models import Digest
+from service.content.enums import EntryKind
 from service.outbox.models import OutboxEvent
 from service.settings import Settings
 from service.staff.enums import StaffRole
@@ -15,12 +16,12 @@ from service.staff.models import StaffUser
 from tests.api.test_staff import AUDIT
 from tests.audience.digest_audience import subscriber
 from tests.factories import bearer, days, entry, gql, now, run_operation, staff, token_for
-from tests.smtp import SmtpServer
+from tests.smtp import SmtpServer, html_of, text_of
 from tests.workers.conftest import relay, run_worker
 from tests.workers.test_digests import send_weekly
 
 PREVIEW = """query($locales: [String!]!) {
-  previewDigest(frequency: WEEKLY, locales: $locales) { subject html text } }"""
+  previewDigest(frequency: WEEKLY, locales: $locales) { subject html text newItems } }"""
 SEND_NOW = """mutation($frequency: DigestFrequency!) {
   sendDigestNow(frequency: $frequency) { digest { id status } errors { field code message } } }"""
 SEND_TEST = """mutation($locales: [String!]!, $email: String!) {
@@ -54,12 +55,33 @@ async def test_an_editor_previews_the_next_digest_in_both_languages(
     assert preview["subject"] == "Buletini javor: 1 e re / Weekly digest: 1 new"
     assert "Fresh news" in preview["text"]
     assert "Lajm i ri" in preview["html"]
+    assert preview["newItems"] == 1
+    # Not sent, so no web version: no "read it in your browser" link that would be a 404.
+    assert "/digests/" not in preview["text"] + preview["html"]
 
     refused = await gql(client, PREVIEW, {"locales": ["de"]}, headers=await editor_headers())
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     author = bearer(await token_for(await staff(StaffRole.AUTHOR)))
     forbidden = await gql(client, PREVIEW, {"locales": ["sq"]}, headers=author)
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_preview_says_when_nothing_new_would_go_out(
+    client: httpx.AsyncClient,
+) -> None:
+    await entry(
+        "Trajnim",
+        en="Training",
+        kind=EntryKind.EVENT,
+        starts_at=now() + days(3),
+        published_at=now() - days(30),
+    )  # an upcoming event rides along, but is not new
+    body = await gql(client, PREVIEW, {"locales": ["en"]}, headers=await editor_headers())
+    preview = body["data"]["previewDigest"]
+    assert preview["newItems"] == 0
+    assert "Training" in preview["text"]  # the layout can still be checked
+    sent = await gql(client, SEND_NOW, {"frequency": "WEEKLY"}, headers=await editor_headers())
+    assert [e["code"] for e in sent["data"]["sendDigestNow"]["errors"]] == ["NOTHING_TO_SEND"]
 
 
 async def test_send_now_with_nothing_new_answers_nothing_to_send(
@@ -151,6 +173,8 @@ async def test_a_test_digest_goes_to_the_one_address_and_records_only_an_audit_r
     [test] = smtp_server.parsed()
     assert str(test["To"]) == "me@example.org"
     assert test["Subject"] == "Buletini javor: 1 e re / Weekly digest: 1 new"
+    assert "News" in text_of(test)
+    assert "/digests/" not in text_of(test) + html_of(test)  # no web version of a test
     assert await Digest.all().count() == 0
 
 

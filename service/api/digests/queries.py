@@ -29,7 +29,7 @@ class DigestQuery:
         settings = info.context.settings
         with refusals_as_errors():
             try:
-                rendered = await digest_tools.preview_digest(
+                preview = await digest_tools.preview_digest(
                     frequency,
                     locales,
                     actor=current_staff(info),
@@ -38,7 +38,13 @@ class DigestQuery:
                 )
             except DigestError as exc:
                 raise bad_input(exc) from exc
-        return DigestPreview(subject=rendered.subject, html=rendered.html, text=rendered.text)
+        rendered = preview.rendered
+        return DigestPreview(
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            new_items=preview.new_items,
+        )
 
     @strawberry.field(
         description="Digests, newest first, with counts by delivery status (editors).",

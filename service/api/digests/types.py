@@ -24,6 +24,10 @@ class DigestPreview:
     subject: str
     html: str
     text: str
+    new_items: int = strawberry.field(
+        description="New entries it carries. 0: nothing new, so no digest would go out now "
+        "(sendDigestNow answers NOTHING_TO_SEND); what would ride along is still shown."
+    )
 
 
 @strawberry.type(description="How many of a digest's deliveries are in each state.")
@@ -46,7 +50,10 @@ class Digest:
     status: DigestStatus
     period_start: datetime
     period_end: datetime
-    recipients: int = strawberry.field(description="Deliveries queued when the audience froze.")
+    recipients: int = strawberry.field(
+        description="Deliveries queued to be sent when the audience froze; subscribers "
+        "with nothing new for their choices are under counts.skipped instead."
+    )
     created_at: datetime
     sent_at: datetime | None
     counts: DeliveryCounts

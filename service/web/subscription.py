@@ -334,4 +334,6 @@ async def unsubscribe_page(request: Request) -> Response:
     context = {"token": token, "languages": _languages(request, settings)}
     if row.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.SUPPRESSED):
         return _pages(request).response("subscription/left.html", locale, context)
+    # Named, so someone reading several addresses' mail knows which one leaves.
+    context["email"] = row.email
     return _pages(request).response("subscription/unsubscribe.html", locale, context)

@@ -316,10 +316,12 @@ async def test_the_unsubscribe_page_shows_one_button_and_changes_nothing(
     assert page.status_code == 200
     assert '<html lang="en">' in page.text  # the subscriber's first language
     assert page.text.count("<button") == 1
+    assert "You will receive no more newsletters at john@example.org." in page.text
     assert await data_rows() == before
     albanian = await client.get(url + "&lang=sq")
     assert '<html lang="sq">' in albanian.text
     assert "Çabonohu" in albanian.text
+    assert "Nuk do të merrni më buletine në john@example.org." in albanian.text
 
 
 async def test_preferences_are_saved_checked_and_leaving_works(

@@ -99,6 +99,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     if args.check:
         # For orchestrators: 0 while some worker of this queue wrote its health key lately.
         sys.exit(asyncio.run(check_health(settings)))
+    if not settings.smtp_url:
+        # Every job family sends mail; a worker that cannot is a setup mistake, said plainly.
+        _fail(args, "buletin worker: SMTP_URL is not set (the worker sends all mail)")
     warn_if_not_https(settings)
     build_worker(settings).run()
 
@@ -269,6 +272,20 @@ def cmd_suppress(args: argparse.Namespace) -> None:
     _as_operator("suppress", settings, run)
 
 
+def cmd_refresh_feeds(args: argparse.Namespace) -> None:
+    """Every feed rendered again now: feeds are stored, and a changed SITE_NAME,
+    PUBLIC_BASE_URL or FRONTEND_URL would otherwise wait for the hourly refresh."""
+    from service.feeds.rendering import refresh_all
+
+    settings = get_settings()
+
+    async def run(actor: Actor) -> str:
+        outcome = await refresh_all(settings)
+        return f"feeds re-rendered: {len(outcome.changed)} changed, {outcome.unchanged} unchanged"
+
+    _as_operator("refresh-feeds", settings, run)
+
+
 def cmd_unsubscribe_mail(args: argparse.Namespace) -> None:
     """One mail on stdin, as an MTA's pipe alias delivers it. A mail that names nobody is
     handled (exit 0: no bounce to whoever sent it); only our own failures exit
@@ -286,8 +303,11 @@ def cmd_unsubscribe_mail(args: argparse.Namespace) -> None:
 
     try:
         detail = asyncio.run(run())
-    except Exception:
-        log.exception("unsubscribe-mail: failed; the MTA will try again")
+    except Exception as exc:
+        # One line: an MTA quotes a pipe's output in its deferral notice.
+        log.error(
+            "unsubscribe-mail: failed (%s: %s); the MTA will try again", type(exc).__name__, exc
+        )
         sys.exit(EX_TEMPFAIL)
     log.info("unsubscribe-mail: %s", detail)
 
@@ -302,6 +322,7 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 # Commands that work on a project's database or Redis (not `dev`, which makes a project).
 NEEDS_PROJECT = {
     "migrate", "seed-demo", "serve", "worker", "createstaff", "setpassword", "unsubscribe-mail",
+    "refresh-feeds",
 }  # fmt: skip
 
 
@@ -384,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     suppress.add_argument("--reason", default="imported", help="kept with each subscriber")
     suppress.set_defaults(func=cmd_suppress)
 
+    sub.add_parser(
+        "refresh-feeds", help="render every feed again (after changing SITE_NAME or the URLs)"
+    ).set_defaults(func=cmd_refresh_feeds)
     sub.add_parser(
         "unsubscribe-mail",
         help="unsubscribe whoever the mail on stdin names (an MTA pipe for the "

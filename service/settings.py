@@ -24,6 +24,8 @@ _MAILTO_ADDRESS = re.compile(
     r"[A-Za-z0-9!#$'*+/=^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
 )
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+# The key .env.example ships with: public, so as forgeable as no key at all.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"
 
 # Tortoise's init writes its own TIMEZONE (UTC) into os.environ. The organisation's zone is
 # what the process was started with, so read that variable as it was before any ORM ran.
@@ -213,8 +215,10 @@ class Settings(BaseSettings):
     @field_validator("unsubscribe_mailto")
     @classmethod
     def _bare_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # set but empty (docker-compose passes unset variables so): the default
         # It becomes the address of a mailto: URI, whose ? & % would change its meaning.
-        if value is not None and not _MAILTO_ADDRESS.fullmatch(value):
+        if not _MAILTO_ADDRESS.fullmatch(value):
             raise ValueError("UNSUBSCRIBE_MAILTO is a bare address, like unsubscribe@example.org")
         return value
 
@@ -233,9 +237,16 @@ class Settings(BaseSettings):
             raise ValueError("LOCALES must name at least one locale")
         if self.default_locale not in self.locales:
             raise ValueError(f"DEFAULT_LOCALE {self.default_locale!r} is not in LOCALES")
-        if self.secret_key is None and not self.debug:
-            # Outside dev a missing key would make every signed token forgeable.
-            raise ValueError("SECRET_KEY is required unless DEBUG is on")
+        if not self.debug:
+            # Outside dev a missing or published key would make every signed token (links
+            # in mails, previews) forgeable.
+            if self.secret_key is None:
+                raise ValueError("SECRET_KEY is required unless DEBUG is on")
+            if self.secret_key.get_secret_value() in (EXAMPLE_SECRET_KEY, DEV_SECRET_KEY):
+                raise ValueError(
+                    "SECRET_KEY is the published example or dev key; make one with "
+                    "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                )
         return self
 
     @cached_property

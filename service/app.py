@@ -146,7 +146,11 @@ def _middleware(settings: Settings) -> list[Middleware]:
             allow_origins=list(settings.cors_origins),
             allow_origin_regex=settings.cors_origin_regex,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
+            # Client libraries, error trackers and tracing add headers of their own; a
+            # preflight refusing one fails the whole request.
+            allow_headers=["*"],
+            # Lets a frontend keep the validator and send its own If-None-Match.
+            expose_headers=["ETag"],
             max_age=600,
         )
     ]

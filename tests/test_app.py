@@ -45,6 +45,27 @@ async def test_an_allowed_origin_gets_through_preflight_and_post(
     assert response.headers["access-control-allow-origin"] == FRONTEND
 
 
+async def test_a_preflight_may_ask_for_any_request_header(cors_client: httpx.AsyncClient) -> None:
+    # What Apollo Client, Sentry and tracing proxies add to a request.
+    wanted = "apollographql-client-name, sentry-trace, baggage, x-request-id, content-type"
+    headers = {**preflight(FRONTEND), "Access-Control-Request-Headers": wanted}
+    check = await cors_client.options("/graphql", headers=headers)
+    assert check.status_code == 200
+    assert check.headers["access-control-allow-origin"] == FRONTEND
+    allowed = {h.strip() for h in check.headers["access-control-allow-headers"].split(",")}
+    assert {h.strip() for h in wanted.split(",")} <= allowed
+    assert "access-control-allow-credentials" not in check.headers
+
+
+async def test_a_frontend_may_read_the_etag(cors_client: httpx.AsyncClient) -> None:
+    response = await cors_client.get(
+        "/graphql", params={"query": "{ locales }"}, headers={"Origin": FRONTEND}
+    )
+    assert response.headers["etag"]
+    exposed = response.headers["access-control-expose-headers"].lower().split(",")
+    assert "etag" in {h.strip() for h in exposed}
+
+
 async def test_another_origin_gets_no_cors_headers(cors_client: httpx.AsyncClient) -> None:
     check = await cors_client.options("/graphql", headers=preflight("https://evil.example"))
     assert "access-control-allow-origin" not in check.headers

@@ -5,6 +5,10 @@ so a hit parses nothing; with them go the content version (service/api/versions.
 it current without a query per request) and a minute bucket, since "upcoming" and "open"
 move with the clock even when nothing is edited. Two spellings of one query are two keys:
 that costs a miss, never a wrong answer.
+
+The ETag is the body's own hash, made once when an answer is stored, never per hit: the
+same body has the same ETag whatever the spelling, the minute or the version (RFC 9110
+§8.8.3), so a browser or CDN revalidating after max-age gets a 304 unless the body changed.
 """
 
 from __future__ import annotations
@@ -30,12 +34,9 @@ def request_key(method: str, raw: bytes, *, version: int, now: float) -> str:
     return digest.hexdigest()
 
 
-def etag_for(key: str) -> str:
-    return f'W/"{key}"'
-
-
 def body_etag(body: bytes) -> str:
-    return etag_for(hashlib.blake2b(body, digest_size=16).hexdigest())
+    # Weak: a CDN may compress the bytes, and the JSON is what stays the same.
+    return f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
 class ResultCache:
@@ -63,7 +64,7 @@ class ResultCache:
         return answer
 
     def put(self, key: str, body: bytes) -> CachedAnswer:
-        answer = CachedAnswer(body=body, etag=etag_for(key))
+        answer = CachedAnswer(body=body, etag=body_etag(body))
         if self._max > 0:
             self._items[key] = answer
             self._items.move_to_end(key)

@@ -5,8 +5,8 @@ valid is answered with 401, never served as anonymous. An anonymous request may 
 answered from the cache by its bytes alone, without parsing or touching the database
 (step 1). Otherwise its parameters are read, a persisted query is looked up, and the
 schema runs it (step 2). The response step (3) encodes the result, caches what every
-reader may see, and sets the caching headers. Strawberry's HTTP view is kept for the
-GraphiQL page only.
+reader may see, and sets the caching headers. HEAD is answered as GET without the body
+(RFC 9110 §9.3.2). Strawberry's HTTP view is kept for the GraphiQL page only.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from service.api.params import (
     read_body,
 )
 from service.api.permissions import SIGN_IN_AGAIN
+from service.conditional import none_match
 from service.staff.actions import staff_for_token
 
 if TYPE_CHECKING:
@@ -51,8 +52,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("buletin.api")
 
 JSON = "application/json"
-QUERIES = frozenset({OperationType.QUERY})
-QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+# Subscriptions go on to validation, which refuses them as any invalid document (the
+# schema has no Subscription root); only a mutation over GET is refused before that.
+OVER_GET = frozenset({OperationType.QUERY, OperationType.SUBSCRIPTION})
+OVER_POST = frozenset(OperationType)
 
 
 def bearer_token(header: str) -> str | None:
@@ -104,19 +107,20 @@ class GraphQLView(GraphQL[Context, None]):
         return limit_body(receive, self.settings.max_body_bytes, declared)
 
     async def handle(self, request: Request) -> Response:
-        method = request.method
-        if method not in ("GET", "POST"):
+        if request.method not in ("GET", "HEAD", "POST"):
             raise Refusal(
                 405,
                 ErrorCode.BAD_REQUEST,
                 "GraphQL takes GET and POST.",
-                headers={"Allow": "GET, POST"},
+                headers={"Allow": "GET, HEAD, POST"},
             )
+        # HEAD shares GET's cache entries and answers.
+        method = "POST" if request.method == "POST" else "GET"
         if self._wants_ide(request):
             if not self.graphql_ide:
                 raise Refusal(404, ErrorCode.BAD_REQUEST, "No GraphiQL here outside debug mode.")
             return await self.render_graphql_ide(request)
-        raw = await self._raw(request)
+        raw = await self._raw(request, method)
         staff, token = await self._authenticate(request)
 
         # 1. The cache: anonymous answers by the request's bytes, with no I/O.
@@ -125,7 +129,7 @@ class GraphQLView(GraphQL[Context, None]):
             key = self.cache.key(method, raw, version=self.versions.current)
             hit = self.cache.get(key)
             if hit is not None:
-                return self._public(request, hit.body, hit.etag)
+                return self._public(request, method, hit.body, hit.etag)
 
         # 2. Execution.
         params = (
@@ -133,18 +137,16 @@ class GraphQLView(GraphQL[Context, None]):
         )
         params = await self.persisted.resolve(params)
         context = self._context(request, params, staff, token)
-        result = await self._execute(
-            params, context, QUERIES if method == "GET" else QUERIES_AND_MUTATIONS
-        )
+        result = await self._execute(params, context, OVER_GET if method == "GET" else OVER_POST)
         if context.ran_mutation:
             # Read our own writes: the next request here must not get a pre-mutation answer.
             await self.versions.refresh()
 
         # 3. The response.
-        return self._respond(request, result, context, key)
+        return self._respond(request, method, result, context, key)
 
-    async def _raw(self, request: Request) -> bytes:
-        if request.method == "GET":
+    async def _raw(self, request: Request, method: str) -> bytes:
+        if method == "GET":
             raw: bytes = request.scope["query_string"]
             limit = self.settings.max_query_string_bytes
             if len(raw) > limit:
@@ -210,7 +212,12 @@ class GraphQLView(GraphQL[Context, None]):
             raise bad_request("No GraphQL query found in the request.") from exc
 
     def _respond(
-        self, request: Request, result: ExecutionResult, context: Context, key: str | None
+        self,
+        request: Request,
+        method: str,
+        result: ExecutionResult,
+        context: Context,
+        key: str | None,
     ) -> Response:
         data: dict[str, Any] = {"data": result.data}
         if result.errors:
@@ -232,16 +239,21 @@ class GraphQLView(GraphQL[Context, None]):
         if key is not None:
             etag = self.cache.put(key, body).etag
         else:
-            etag = body_etag(body) if request.method == "GET" else ""
-        return self._public(request, body, etag)
+            etag = body_etag(body) if method == "GET" else ""
+        return self._public(request, method, body, etag)
 
-    def _public(self, request: Request, body: bytes, etag: str) -> Response:
+    def _public(self, request: Request, method: str, body: bytes, etag: str) -> Response:
         """An answer every reader may see; over GET, with validators for browsers and CDNs."""
-        if request.method != "GET":
+        if method != "GET":
             return Response(body, media_type=JSON)
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={self.settings.public_max_age}"}
-        if request.headers.get("if-none-match") == etag:
+        if_none_match = request.headers.get("if-none-match")
+        if if_none_match is not None and none_match(if_none_match, etag):
             return Response(status_code=304, headers=headers)
+        if request.method == "HEAD":
+            # Starlette's Response would send the body; the length is the one GET would send.
+            headers["Content-Length"] = str(len(body))
+            return Response(media_type=JSON, headers=headers)
         return Response(body, media_type=JSON, headers=headers)
 
     def _type(self, request: Request) -> str:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from service.conditional import none_match
 from service.feeds.rendering import snapshot_for
 from service.feeds.snapshots import Snapshot
 from service.feeds.streams import CONTENT_TYPES, FeedKey, parse_feed
@@ -54,17 +55,11 @@ class FeedMemory:
             self.held[name] = held
 
 
-def _etags(header: str) -> set[str]:
-    # Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x".
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
-
-
 def not_modified(request: Request, snapshot: Snapshot) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when sent; If-Modified-Since only without it."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = _etags(if_none_match)
-        return "*" in tags or snapshot.etag in tags
+        return none_match(if_none_match, snapshot.etag)
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since is None:
         return False

@@ -112,6 +112,20 @@ async def test_unexpected_methods_are_refused(client: httpx.AsyncClient) -> None
     assert response.status_code == 405
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_subscription_is_a_validation_error(client: httpx.AsyncClient, method: str) -> None:
+    query = "subscription { locales }"
+    if method == "GET":
+        response = await client.get("/graphql", params={"query": query})
+    else:
+        response = await post(client, {"query": query})
+    assert response.status_code == 200
+    assert "allow" not in response.headers
+    assert codes(response) == {"GRAPHQL_VALIDATION_FAILED"}
+    message = response.json()["errors"][0]["message"]
+    assert message == "The subscription operation is not supported by the schema."
+
+
 @pytest.mark.parametrize("body", [b"null", b'"x"', b"123", b"true"])
 async def test_a_json_body_that_is_not_an_object_is_a_coded_400(
     client: httpx.AsyncClient, body: bytes

@@ -53,10 +53,13 @@ def _order_for(flt: EntryFilter) -> _Order:
 def _time_condition(flt: EntryFilter, now: datetime, sql: Statement) -> str | None:
     parts: list[str] = []
     if flt.upcoming is not None:
-        t = sql.param(now)
-        not_over = f"(e.ends_at >= {t} OR (e.ends_at IS NULL AND e.starts_at >= {t}))"
+        # An event without an end is over once it has started. One comparison, never
+        # NOT of an OR with NULLs in it: that is NULL for such a row, and the event would
+        # fall out of both lists.
+        over_at = "COALESCE(e.ends_at, e.starts_at)"
+        op = ">=" if flt.upcoming else "<"
         kind = sql.param(EntryKind.EVENT.value)
-        parts.append(f"(e.kind = {kind} AND {'' if flt.upcoming else 'NOT '}{not_over})")
+        parts.append(f"(e.kind = {kind} AND {over_at} {op} {sql.param(now)})")
     if flt.open is not None:
         t = sql.param(now)
         kind = sql.param(EntryKind.CALL.value)

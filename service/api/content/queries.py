@@ -44,7 +44,9 @@ class EntryFilterInput:
         " fallback), in any order, accents and case ignored; best matches first.",
     )
     upcoming: bool | None = strawberry.field(
-        default=None, description="true: events not over yet, soonest first; false: past events."
+        default=None,
+        description="true: events not over yet, soonest first; false: past events. An event"
+        " without `endsAt` is over once it has started.",
     )
     open: bool | None = strawberry.field(
         default=None,

@@ -200,9 +200,7 @@ async def list_entries(
     where = _where(flt, now, sql)
     direction, op = ("ASC", ">") if order.ascending else ("DESC", "<")
     if after is not None:
-        value, last_id = after
-        v = sql.param(value)
-        where += f" AND ({key} {op} {v} OR ({key} = {v} AND e.id {op} {sql.param(last_id)}))"
+        where += f" AND {_after_key(sql, key, op, after, ascending=order.ascending)}"
     rows = await sql.rows(
         f"SELECT {_SELECT_ENTRY} FROM entry e WHERE {where}"
         f" ORDER BY {key} {direction}, e.id {direction} LIMIT {int(first) + 1}"
@@ -210,6 +208,20 @@ async def list_entries(
     records = [_record(row) for row in rows[:first]]
     keys = [(_as_utc(_sort_value(r, order.key)), r.id) for r in records]
     return Page(entries=records, keys=keys, has_next=len(rows) > first)
+
+
+def _after_key(sql: Statement, key: str, op: str, after: PageKey, *, ascending: bool) -> str:
+    """The rows past `after` in ORDER BY key, id. A key may be NULL (a draft never
+    published, in a staff list): PostgreSQL sorts NULL above every value, SQLite below,
+    and a comparison with NULL is never true, so the NULL rows are placed explicitly."""
+    value, last_id = after
+    nulls_last = sql.postgres == ascending
+    if value is None:
+        rest = "" if nulls_last else f" OR {key} IS NOT NULL"
+        return f"(({key} IS NULL AND e.id {op} {sql.param(last_id)}){rest})"
+    v = sql.param(value)
+    rest = f" OR {key} IS NULL" if nulls_last else ""
+    return f"({key} {op} {v} OR ({key} = {v} AND e.id {op} {sql.param(last_id)}){rest})"
 
 
 def _sort_value(row: EntryRecord, key: str) -> datetime | None:

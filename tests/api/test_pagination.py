@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from service.staff.enums import StaffRole
-from tests.factories import bearer, entry, gql, staff, token_for
+from tests.factories import bearer, days, entry, gql, now, staff, token_for
 
 
 def forged(raw: str) -> str:
@@ -61,3 +61,25 @@ async def test_a_cursor_walks_on_and_an_entries_cursor_is_refused_by_the_audit_l
         headers=bearer(admin),
     )
     assert [e["extensions"]["code"] for e in audit["errors"]] == ["BAD_USER_INPUT"]
+
+
+async def test_a_staff_list_of_drafts_and_published_entries_pages_through_all(
+    client: httpx.AsyncClient,
+) -> None:
+    # Drafts never published have no publication time to resume after.
+    editor = await token_for(await staff(StaffRole.EDITOR))
+    for i in range(3):
+        await entry(f"Draft {i}", publish=False)
+        await entry(f"Lajm {i}", published_at=now() - days(i))
+    query = """query($a: String) {
+      entries(after: $a, first: 1, filter: {status: [DRAFT, PUBLISHED]}) {
+        edges { node { title } } pageInfo { endCursor } } }"""
+    seen: list[str] = []
+    after = None
+    for _ in range(8):
+        body = await gql(client, query, {"a": after}, headers=bearer(editor))
+        seen += [edge["node"]["title"] for edge in body["data"]["entries"]["edges"]]
+        after = body["data"]["entries"]["pageInfo"]["endCursor"]
+        if after is None:
+            break
+    assert sorted(seen) == sorted(f"{kind} {i}" for kind in ("Draft", "Lajm") for i in range(3))

@@ -50,6 +50,27 @@ def _order_for(flt: EntryFilter) -> _Order:
     return _Order("sort_date", ascending=ahead)
 
 
+def list_identity(flt: EntryFilter) -> tuple[object, ...]:
+    """What decides which entries a list holds and in what order, in plain values: a page
+    key means something only in the list it came from. The order of kinds, topics and
+    statuses does not count, nor the served locale unless a search reads it."""
+    terms = search.search_terms(flt.search)
+    if terms is None:
+        order = _order_for(flt)
+        ordering: tuple[object, ...] = (order.key, order.ascending)
+    else:
+        scope = flt.search_in
+        ordering = ("rank", tuple(terms), (scope.locale, scope.default_locale) if scope else None)
+    return (
+        ordering,
+        tuple(sorted({kind.value for kind in flt.kinds})),
+        tuple(sorted(set(flt.topics))),
+        flt.upcoming,
+        flt.open,
+        tuple(sorted({status.value for status in flt.statuses})),
+    )
+
+
 def _time_condition(flt: EntryFilter, now: datetime, sql: Statement) -> str | None:
     parts: list[str] = []
     if flt.upcoming is not None:

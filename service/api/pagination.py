@@ -4,13 +4,15 @@ Every connection of the API (entries, the audit log, subscribers, digests) pages
 keyset: a cursor names the last row seen by its sort value and id. The domain pages with
 plain (value, id) keys; only this module knows how a cursor is written, so a cursor made
 for one list is refused by another, and a forged one is BAD_USER_INPUT, never a crash or
-an empty page.
+an empty page. A filtered list binds its cursors to its order and filter with
+`scoped_kind`: another filter's key would resume the wrong list, or page one again.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +45,13 @@ def _refused() -> ApiError:
     return ApiError(
         ErrorCode.BAD_USER_INPUT, "The cursor is not one this API gave out.", field="after"
     )
+
+
+def scoped_kind(kind: str, scope: tuple[object, ...]) -> str:
+    """`kind` bound to one order and filter: `scope` names them, in plain values whose
+    repr is stable. Eight characters of hash keep the cursor short enough for a URL."""
+    digest = hashlib.blake2b(repr(scope).encode(), digest_size=6).digest()
+    return f"{kind}.{base64.urlsafe_b64encode(digest).decode()}"
 
 
 def encode_cursor(kind: str, key: Keyset) -> str:

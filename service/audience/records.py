@@ -42,6 +42,17 @@ class SubscriberFilter:
     search: str | None = None  # part of the address
 
 
+def list_identity(flt: SubscriberFilter) -> tuple[object, ...]:
+    """Which subscribers a filter lists, in plain values (the order is always newest
+    first): a page key means something only in the list it came from."""
+    return (
+        tuple(sorted({status.value for status in flt.statuses})),
+        flt.locale or None,
+        flt.frequency.value if flt.frequency is not None else None,
+        (flt.search or "").strip().lower() or None,
+    )
+
+
 @dataclass(frozen=True)
 class SubscriberRecord:
     id: int

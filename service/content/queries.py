@@ -50,13 +50,37 @@ def _order_for(flt: EntryFilter) -> _Order:
     return _Order("sort_date", ascending=ahead)
 
 
+def list_identity(flt: EntryFilter) -> tuple[object, ...]:
+    """What decides which entries a list holds and in what order, in plain values: a page
+    key means something only in the list it came from. The order of kinds, topics and
+    statuses does not count, nor the served locale unless a search reads it."""
+    terms = search.search_terms(flt.search)
+    if terms is None:
+        order = _order_for(flt)
+        ordering: tuple[object, ...] = (order.key, order.ascending)
+    else:
+        scope = flt.search_in
+        ordering = ("rank", tuple(terms), (scope.locale, scope.default_locale) if scope else None)
+    return (
+        ordering,
+        tuple(sorted({kind.value for kind in flt.kinds})),
+        tuple(sorted(set(flt.topics))),
+        flt.upcoming,
+        flt.open,
+        tuple(sorted({status.value for status in flt.statuses})),
+    )
+
+
 def _time_condition(flt: EntryFilter, now: datetime, sql: Statement) -> str | None:
     parts: list[str] = []
     if flt.upcoming is not None:
-        t = sql.param(now)
-        not_over = f"(e.ends_at >= {t} OR (e.ends_at IS NULL AND e.starts_at >= {t}))"
+        # An event without an end is over once it has started. One comparison, never
+        # NOT of an OR with NULLs in it: that is NULL for such a row, and the event would
+        # fall out of both lists.
+        over_at = "COALESCE(e.ends_at, e.starts_at)"
+        op = ">=" if flt.upcoming else "<"
         kind = sql.param(EntryKind.EVENT.value)
-        parts.append(f"(e.kind = {kind} AND {'' if flt.upcoming else 'NOT '}{not_over})")
+        parts.append(f"(e.kind = {kind} AND {over_at} {op} {sql.param(now)})")
     if flt.open is not None:
         t = sql.param(now)
         kind = sql.param(EntryKind.CALL.value)
@@ -197,9 +221,7 @@ async def list_entries(
     where = _where(flt, now, sql)
     direction, op = ("ASC", ">") if order.ascending else ("DESC", "<")
     if after is not None:
-        value, last_id = after
-        v = sql.param(value)
-        where += f" AND ({key} {op} {v} OR ({key} = {v} AND e.id {op} {sql.param(last_id)}))"
+        where += f" AND {_after_key(sql, key, op, after, ascending=order.ascending)}"
     rows = await sql.rows(
         f"SELECT {_SELECT_ENTRY} FROM entry e WHERE {where}"
         f" ORDER BY {key} {direction}, e.id {direction} LIMIT {int(first) + 1}"
@@ -207,6 +229,20 @@ async def list_entries(
     records = [_record(row) for row in rows[:first]]
     keys = [(_as_utc(_sort_value(r, order.key)), r.id) for r in records]
     return Page(entries=records, keys=keys, has_next=len(rows) > first)
+
+
+def _after_key(sql: Statement, key: str, op: str, after: PageKey, *, ascending: bool) -> str:
+    """The rows past `after` in ORDER BY key, id. A key may be NULL (a draft never
+    published, in a staff list): PostgreSQL sorts NULL above every value, SQLite below,
+    and a comparison with NULL is never true, so the NULL rows are placed explicitly."""
+    value, last_id = after
+    nulls_last = sql.postgres == ascending
+    if value is None:
+        rest = "" if nulls_last else f" OR {key} IS NOT NULL"
+        return f"(({key} IS NULL AND e.id {op} {sql.param(last_id)}){rest})"
+    v = sql.param(value)
+    rest = f" OR {key} IS NULL" if nulls_last else ""
+    return f"({key} {op} {v} OR ({key} = {v} AND e.id {op} {sql.param(last_id)}){rest})"
 
 
 def _sort_value(row: EntryRecord, key: str) -> datetime | None:

@@ -14,6 +14,7 @@ from service.content.models import Topic, TopicTranslation
 from service.content.permissions import require_editor
 from service.content.slugs import MAX_TOPIC_SLUG_LENGTH, slug_from_title
 from service.errors import NotFound
+from service.feeds.streams import RESERVED_TOPIC_SLUGS
 from service.settings import Settings
 from service.text import has_control_characters
 
@@ -49,6 +50,22 @@ def _name_errors(names: Mapping[str, str], settings: Settings) -> list[FieldErro
     return errors
 
 
+def _slug_errors(slug: str) -> list[FieldError]:
+    """What is wrong with a topic slug, already normalised as it would be stored."""
+    if not slug:
+        return [FieldError(ContentErrorCode.REQUIRED, "A topic needs a slug.", "slug")]
+    if len(slug) > MAX_TOPIC_SLUG_LENGTH:
+        message = f"A slug has at most {MAX_TOPIC_SLUG_LENGTH} characters."
+        return [FieldError(ContentErrorCode.TOO_LONG, message, "slug")]
+    if slug in RESERVED_TOPIC_SLUGS:
+        # The topic's feeds would carry the same `stream` as a named feed's, and a site
+        # choosing its feed link by stream could not tell them apart.
+        names = ", ".join(sorted(RESERVED_TOPIC_SLUGS))
+        message = f"{slug!r} names a feed stream; a topic slug cannot be one of {names}."
+        return [FieldError(ContentErrorCode.RESERVED_SLUG, message, "slug")]
+    return []
+
+
 async def save_topic(
     slug: str,
     names: Mapping[str, str],
@@ -61,16 +78,7 @@ async def save_topic(
     require_editor(actor, "manage topics")
     clean_slug = slug_from_title(slug) if slug.strip() else ""
     errors = _name_errors(names, settings)
-    if not clean_slug:
-        errors.append(FieldError(ContentErrorCode.REQUIRED, "A topic needs a slug.", "slug"))
-    elif len(clean_slug) > MAX_TOPIC_SLUG_LENGTH:
-        errors.append(
-            FieldError(
-                ContentErrorCode.TOO_LONG,
-                f"A slug has at most {MAX_TOPIC_SLUG_LENGTH} characters.",
-                "slug",
-            )
-        )
+    errors += _slug_errors(clean_slug)
     if errors:
         raise ContentError(errors)
     async with in_transaction():

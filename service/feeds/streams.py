@@ -43,6 +43,8 @@ STREAM_KINDS: Mapping[str, tuple[EntryKind, ...]] = {
     "events": (EntryKind.EVENT,),
     "calls": (EntryKind.CALL,),
 }
+# A topic's feeds would share the `stream` of a named one: these are no topic slugs.
+RESERVED_TOPIC_SLUGS = frozenset(STREAM_KINDS)
 # The named stream of each kind alone.
 STREAM_OF_KIND = {kinds[0]: name for name, kinds in STREAM_KINDS.items() if len(kinds) == 1}
 # The calendars, by the kind they list.

@@ -179,6 +179,22 @@ async def test_editors_list_subscribers_with_filters_and_counts(
     emails = [e["node"]["email"] for e in first_two["edges"] + rest["edges"]]
     assert len(emails) == len(set(emails)) == 5
 
+    # A cursor works only for its own filter: the active list's would resume another.
+    active = await page({"status": ["ACTIVE"]}, first=1)
+    more = await page({"status": ["ACTIVE"]}, after=active["pageInfo"]["endCursor"])
+    assert [e["node"]["email"] for e in active["edges"] + more["edges"]] == [
+        "john@example.org",
+        "ana@example.org",
+    ]
+    for other in (None, {"status": ["PENDING"]}, {"status": ["ACTIVE"], "locale": "sq"}):
+        reused = await gql(
+            client,
+            LIST,
+            {"filter": other, "first": 5, "after": active["pageInfo"]["endCursor"]},
+            headers=editor,
+        )
+        assert [e["extensions"]["code"] for e in reused["errors"]] == ["BAD_USER_INPUT"]
+
     bad = await gql(client, LIST, {"first": 2, "after": "nonsense"}, headers=editor)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     # A language not offered matches nobody: said so, rather than an empty list.

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from service.content.enums import EntryKind
-from service.content.models import Entry
+from service.content.models import Entry, Topic, TopicTranslation
 from service.outbox.models import OutboxEvent
 from service.staff.enums import StaffRole
 from tests.factories import bearer, entry, gql, staff, token_for, topic
@@ -314,3 +314,36 @@ async def test_a_stored_event_without_a_start_is_left_out_not_given_one(
     body = await gql(client, "{ entries { edges { node { title ... on Event { startsAt } } } } }")
     assert "errors" not in body
     assert [e["node"]["title"] for e in body["data"]["entries"]["edges"]] == ["Lajm"]
+
+
+CREATE_TOPIC = """mutation($slug: String!) {
+  createTopic(input: {slug: $slug, names: [{locale: "sq", name: "Ngjarje"}]}) {
+    topic { slug } errors { field code } } }"""
+RENAME_TOPIC = """mutation($slug: String!) {
+  updateTopic(slug: $slug, names: [{locale: "en", name: "Events"}]) {
+    topic { slug } errors { field code } } }"""
+FEEDS = '{ feeds(locale: "en") { url stream format } topics { slug } }'
+
+
+async def test_a_feed_stream_name_is_no_topic_slug(client: httpx.AsyncClient) -> None:
+    editor = await token_for(await staff(StaffRole.EDITOR))
+    # Slugs are normalised before the check: "Events!" would be stored as "events".
+    for slug in ("events", "all", "News", "Calls!"):
+        answer = await call(client, CREATE_TOPIC, {"slug": slug}, editor)
+        assert answer == {"topic": None, "errors": [{"field": "slug", "code": "RESERVED_SLUG"}]}
+    # A topic stored before the rule: renaming it is refused too, and changes nothing.
+    legacy = await Topic.create(slug="calls", position=0)
+    await TopicTranslation.create(topic=legacy, locale="sq", name="Thirrje")
+    renamed = await call(client, RENAME_TOPIC, {"slug": "calls"}, editor)
+    assert renamed["errors"] == [{"field": "slug", "code": "RESERVED_SLUG"}]
+    assert await TopicTranslation.filter(topic=legacy).count() == 1
+
+    body = await gql(client, FEEDS)
+    assert body["data"]["topics"] == [{"slug": "calls"}]
+    events_rss = [
+        feed["url"]
+        for feed in body["data"]["feeds"]
+        if (feed["stream"], feed["format"]) == ("events", "rss")
+    ]
+    assert [url.partition("/feeds/")[2] for url in events_rss] == ["en/events.rss"]
+    assert (await call(client, CREATE_TOPIC, {"slug": "events-2026"}, editor))["errors"] == []

@@ -211,3 +211,26 @@ async def test_unsupported_locale_is_a_coded_error(client: httpx.AsyncClient) ->
 async def test_bad_cursor_is_a_coded_error(client: httpx.AsyncClient) -> None:
     body = await gql(client, '{ entries(after: "not-a-cursor") { edges { cursor } } }')
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_an_event_without_an_end_is_past_once_it_has_started(
+    client: httpx.AsyncClient,
+) -> None:
+    await entry("Started, no end", kind=EntryKind.EVENT, starts_at=now() - days(2 / 24))
+    await entry("Starts soon, no end", kind=EntryKind.EVENT, starts_at=now() + days(1))
+    await entry(
+        "Running",
+        kind=EntryKind.EVENT,
+        starts_at=now() - days(1),
+        ends_at=now() + days(1),
+    )
+    await entry("Ended", kind=EntryKind.EVENT, starts_at=now() - days(3), ends_at=now() - days(2))
+
+    ahead = await titles(client, filter={"upcoming": True})
+    past = await titles(client, filter={"upcoming": False})
+    assert ahead == ["Running", "Starts soon, no end"]
+    assert past == ["Started, no end", "Ended"]
+    # Each event in exactly one of the two lists, searched or not.
+    searched_ahead = await titles(client, filter={"upcoming": True, "search": "no end"})
+    searched_past = await titles(client, filter={"upcoming": False, "search": "no end"})
+    assert (searched_ahead, searched_past) == (["Starts soon, no end"], ["Started, no end"])

@@ -15,7 +15,7 @@ from service.api.audience.types import (
 )
 from service.api.context import Info
 from service.api.errors import bad_input
-from service.api.pagination import after_id, check_first, id_cursor, page_info
+from service.api.pagination import after_id, check_first, id_cursor, page_info, scoped_kind
 from service.api.permissions import IsEditor, current_staff, refusals_as_errors
 from service.audience import records
 from service.audience.enums import SubscriberStatus
@@ -46,20 +46,22 @@ class AudienceQuery:
             frequency=given.frequency,
             search=given.search,
         )
+        # Another filter's cursor would resume the wrong list: bound to this one.
+        kind = scoped_kind(SUBSCRIBER_CURSOR, records.list_identity(flt))
         with refusals_as_errors():
             try:
                 page = await records.list_subscribers(
                     current_staff(info),
                     flt,
                     first=first,
-                    after_id=after_id(SUBSCRIBER_CURSOR, after),
+                    after_id=after_id(kind, after),
                     settings=settings,
                 )
             except AudienceError as exc:
                 raise bad_input(exc) from exc
         edges = [
             SubscriberEdge(
-                cursor=id_cursor(SUBSCRIBER_CURSOR, row.id),
+                cursor=id_cursor(kind, row.id),
                 node=Subscriber.of(row, settings.zone),
             )
             for row in page.rows

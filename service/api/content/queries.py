@@ -23,6 +23,7 @@ from service.api.pagination import (
     decode_cursor,
     encode_cursor,
     page_info,
+    scoped_kind,
 )
 from service.api.selection import selected_names
 from service.content import queries
@@ -44,7 +45,9 @@ class EntryFilterInput:
         " fallback), in any order, accents and case ignored; best matches first.",
     )
     upcoming: bool | None = strawberry.field(
-        default=None, description="true: events not over yet, soonest first; false: past events."
+        default=None,
+        description="true: events not over yet, soonest first; false: past events. An event"
+        " without `endsAt` is over once it has started.",
     )
     open: bool | None = strawberry.field(
         default=None,
@@ -135,8 +138,11 @@ class ContentQuery:
             staff=info.context.staff is not None,
             search_in=SearchScope(lang, settings.default_locale),
         )
-        # Ranked search results page by position, other lists by keyset: separate cursors.
-        kind = SEARCH_CURSOR_KIND if queries.ranks(flt) else CURSOR_KIND
+        # Ranked search results page by position, other lists by keyset: separate cursors,
+        # each bound to its filter and order.
+        kind = scoped_kind(
+            SEARCH_CURSOR_KIND if queries.ranks(flt) else CURSOR_KIND, queries.list_identity(flt)
+        )
         start = decode_cursor(kind, after) if after is not None else None
         page = await queries.list_entries(
             flt,

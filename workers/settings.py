@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timezone
+from signal import Signals
 from typing import Any, cast
 
-from arq import Worker
+from arq import Worker as ArqWorker
 from arq.cron import CronJob, cron
 from arq.worker import async_check_health
 from tortoise import Tortoise
@@ -123,6 +124,30 @@ async def check_health(settings: Settings) -> int:
     except TimeoutError:
         log.warning("worker.health_check_timeout seconds=%s", limit)
         return 1
+
+
+# How often a stop signal's cancellation is repeated until the worker's main task ends.
+RECANCEL_SECONDS = 0.5
+
+
+class Worker(ArqWorker):
+    """arq's worker, whose stop on SIGTERM/SIGINT is made to stick.
+
+    arq stops by cancelling its main task once. redis-py can swallow a cancellation that
+    lands inside a command (redis/redis-py#2028, #2551), and then the worker polls on as if
+    nothing happened, until the orchestrator's SIGKILL. The cancellation is repeated until
+    the main task has ended; leases make a stop at any point safe (docs/architecture.md §1).
+    """
+
+    def handle_sig(self, signum: Signals) -> None:
+        super().handle_sig(signum)
+        self._cancel_until_stopped()
+
+    def _cancel_until_stopped(self) -> None:
+        task = self.main_task
+        if task is not None and not task.done():
+            task.cancel()
+            self.loop.call_later(RECANCEL_SECONDS, self._cancel_until_stopped)
 
 
 def build_worker(

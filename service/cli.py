@@ -21,6 +21,7 @@ from service.staff.enums import StaffRole
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from service.audience.suppression import InvalidLine
     from service.errors import DomainError
     from service.staff.actors import Actor
 
@@ -229,30 +230,41 @@ def cmd_setpassword(args: argparse.Namespace) -> None:
 SHOWN_INVALID_LINES = 5
 
 
-def _listing_lines(path: str) -> list[str]:
+def _listing_lines(path: str, command: str) -> list[str]:
     """The file's lines: UTF-8, with or without the byte order mark spreadsheets write."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        sys.exit(f"buletin suppress: cannot read {path}: {exc.strerror}")
+        sys.exit(f"buletin {command}: cannot read {path}: {exc.strerror}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         sys.exit(
-            f"buletin suppress: {path} is not UTF-8 text (line {line}); "
+            f"buletin {command}: {path} is not UTF-8 text (line {line}); "
             "save it as UTF-8 and run this again"
         )
     # Only line breaks end a line, so the numbers reported are the ones an editor shows.
     return re.split(r"\r\n|\r|\n", text)
 
 
-def cmd_suppress(args: argparse.Namespace) -> None:
+def _invalid_lines(invalid: Sequence[InvalidLine]) -> list[str]:
     from service.audience.errors import quoted
+
+    shown = [
+        f"  line {bad.number}: not an address: {quoted(bad.text)}"
+        for bad in invalid[:SHOWN_INVALID_LINES]
+    ]
+    if len(invalid) > SHOWN_INVALID_LINES:
+        shown.append(f"  and {len(invalid) - SHOWN_INVALID_LINES} more lines")
+    return shown
+
+
+def cmd_suppress(args: argparse.Namespace) -> None:
     from service.audience.suppression import import_suppressions
 
     settings = get_settings()
-    lines = _listing_lines(args.file)
+    lines = _listing_lines(args.file, "suppress")
 
     async def run(actor: Actor) -> str:
         report = await import_suppressions(lines, reason=args.reason, actor=actor)
@@ -261,15 +273,27 @@ def cmd_suppress(args: argparse.Namespace) -> None:
             f"not subscribed (kept, so a sign-up is refused) {report.listed}, "
             f"not an address {len(report.invalid)}"
         )
-        shown = [
-            f"  line {bad.number}: not an address: {quoted(bad.text)}"
-            for bad in report.invalid[:SHOWN_INVALID_LINES]
-        ]
-        if len(report.invalid) > SHOWN_INVALID_LINES:
-            shown.append(f"  and {len(report.invalid) - SHOWN_INVALID_LINES} more lines")
-        return "\n".join([summary, *shown])
+        return "\n".join([summary, *_invalid_lines(report.invalid)])
 
     _as_operator("suppress", settings, run)
+
+
+def cmd_unsuppress(args: argparse.Namespace) -> None:
+    from service.audience.suppression import lift_suppressions
+
+    settings = get_settings()
+    lines = _listing_lines(args.file, "unsuppress")
+
+    async def run(actor: Actor) -> str:
+        report = await lift_suppressions(lines, actor=actor)
+        summary = (
+            f"lifted {report.lifted} (now unsubscribed: they may sign up again), "
+            f"taken off the list {report.unlisted}, not suppressed {report.not_suppressed}, "
+            f"not an address {len(report.invalid)}"
+        )
+        return "\n".join([summary, *_invalid_lines(report.invalid)])
+
+    _as_operator("unsuppress", settings, run)
 
 
 def cmd_refresh_feeds(args: argparse.Namespace) -> None:
@@ -322,7 +346,7 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 # Commands that work on a project's database or Redis (not `dev`, which makes a project).
 NEEDS_PROJECT = {
     "migrate", "seed-demo", "serve", "worker", "createstaff", "setpassword", "unsubscribe-mail",
-    "refresh-feeds",
+    "refresh-feeds", "suppress", "unsuppress",
 }  # fmt: skip
 
 
@@ -404,6 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
     suppress.add_argument("--file", required=True, help="addresses, one a line; # comments")
     suppress.add_argument("--reason", default="imported", help="kept with each subscriber")
     suppress.set_defaults(func=cmd_suppress)
+    unsuppress = sub.add_parser(
+        "unsuppress",
+        help="take the addresses in a file off the suppression list (they may sign up again)",
+    )
+    unsuppress.add_argument("--file", required=True, help="addresses, one a line; # comments")
+    unsuppress.set_defaults(func=cmd_unsuppress)
 
     sub.add_parser(
         "refresh-feeds", help="render every feed again (after changing SITE_NAME or the URLs)"

@@ -142,3 +142,53 @@ async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor
         suppressed, already, listed, len(invalid),
     )  # fmt: skip
     return ImportReport(suppressed, already, listed, invalid)
+
+
+@dataclass(frozen=True)
+class LiftReport:
+    lifted: int  # suppressed subscribers now unsubscribed: they may sign up again
+    unlisted: int  # addresses with no subscriber row taken off the list
+    not_suppressed: int  # listed addresses nobody had suppressed
+    invalid: list[InvalidLine]
+
+
+async def lift_suppressions(lines: Iterable[str], *, actor: Actor) -> LiftReport:
+    """Take the listed addresses off the suppression list (a wrong import, a mailbox that
+    works again), in the file format `import_suppressions` reads; all or nothing, audited.
+
+    A lifted subscriber becomes unsubscribed, not active: after a bounce or a complaint
+    nobody may be mailed again until they sign up and confirm once more.
+    """
+    require_actor_role(actor, StaffRole.ADMIN)
+    addresses, invalid = _addresses(lines)
+    addresses = list(dict.fromkeys(addresses))
+    lifted = unlisted = 0
+    async with in_transaction():
+        for start in range(0, len(addresses), 500):
+            chunk = addresses[start : start + 500]
+            lifted += await Subscriber.filter(
+                email__in=chunk, status=SubscriberStatus.SUPPRESSED
+            ).update(
+                status=SubscriberStatus.UNSUBSCRIBED,
+                suppressed_reason=None,
+                updated_at=datetime.now(UTC),
+            )
+            unlisted += await SuppressedAddress.filter(
+                address_hash__in=[address_hash(address) for address in chunk]
+            ).delete()
+        not_suppressed = len(addresses) - lifted - unlisted
+        await record(
+            actor,
+            "suppressions.lifted",
+            details={
+                "lifted": lifted,
+                "unlisted": unlisted,
+                "not_suppressed": not_suppressed,
+                "invalid": len(invalid),
+            },
+        )
+    log.info(
+        "audience.suppressions_lifted lifted=%s unlisted=%s not_suppressed=%s invalid=%s",
+        lifted, unlisted, not_suppressed, len(invalid),
+    )  # fmt: skip
+    return LiftReport(lifted, unlisted, not_suppressed, invalid)

@@ -184,3 +184,34 @@ async def test_an_import_is_in_the_audit_log_with_its_counts_and_no_address(
             "details": {"suppressed": 1, "already": 0, "listed": 1, "invalid": 1, "reason": "old"},
         }
     ]
+
+
+async def test_a_wrong_import_is_lifted_and_the_addresses_may_sign_up_again(
+    client: httpx.AsyncClient, settings: Settings, throttle: SignUpThrottle, tmp_path: Path
+) -> None:
+    wrongly = await subscriber("drita@example.org")
+    bounced = await subscriber("bounced@example.org")
+    await subscriber("arben@example.org")
+    listing = tmp_path / "wrong.txt"
+    listing.write_text("drita@example.org\nnobody@example.org\nbounced@example.org\n")
+    assert (await buletin(settings, "suppress", "--file", str(listing)))[0] == 0
+
+    lift = tmp_path / "lift.txt"
+    lift.write_text("<Drita@Example.org>\nnobody@example.org\narben@example.org\nnot an address\n")
+    code, out, err = await buletin(settings, "unsuppress", "--file", str(lift))
+    assert code == 0, err
+    assert (
+        "lifted 1 (now unsubscribed: they may sign up again), taken off the list 1, "
+        "not suppressed 1, not an address 1"
+    ) in out
+
+    # Unsubscribed, not active: after a suppression only a new confirmation mails them.
+    assert (await Subscriber.get(id=wrongly.id)).status is SubscriberStatus.UNSUBSCRIBED
+    assert (await Subscriber.get(id=bounced.id)).status is SubscriberStatus.SUPPRESSED
+    assert not await SuppressedAddress.exists()
+    for email in ("drita@example.org", "nobody@example.org"):
+        outcome = await sign_up(throttle, settings, email=email)
+        assert outcome is SignUpOutcome.CONFIRMATION_REQUESTED, email
+
+    [lifted] = [e for e in await audit_actions(client) if e["action"] == "suppressions.lifted"]
+    assert lifted["details"] == {"lifted": 1, "unlisted": 1, "not_suppressed": 1, "invalid": 1}

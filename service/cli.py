@@ -93,10 +93,23 @@ def cmd_dev(args: argparse.Namespace) -> None:
     run(args.host, args.port)
 
 
+def _folder_settings() -> Settings:
+    """The folder's settings. Beside a running `buletin dev` whose address the settings do
+    not name, links (feeds, mails) point to that server: `buletin dev --port` keeps its
+    address out of .env, and a default of port 8000 would send readers nowhere."""
+    from service.devserver import running_dev_url
+
+    settings = get_settings()
+    if "public_base_url" in settings.model_fields_set:
+        return settings
+    url = running_dev_url()
+    return settings.model_copy(update={"public_base_url": url}) if url else settings
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     from workers.settings import build_worker, check_health
 
-    settings = get_settings()
+    settings = _folder_settings()
     if args.check:
         # For orchestrators: 0 while some worker of this queue wrote its health key lately.
         sys.exit(asyncio.run(check_health(settings)))
@@ -301,7 +314,7 @@ def cmd_refresh_feeds(args: argparse.Namespace) -> None:
     PUBLIC_BASE_URL or FRONTEND_URL would otherwise wait for the hourly refresh."""
     from service.feeds.rendering import refresh_all
 
-    settings = get_settings()
+    settings = _folder_settings()
 
     async def run(actor: Actor) -> str:
         outcome = await refresh_all(settings)

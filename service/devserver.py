@@ -194,6 +194,22 @@ def claim_folder(path: Path, url: str) -> IO[str]:
     return handle  # the lock lasts as long as the open file: keep it until exit
 
 
+def running_dev_url(path: Path = LOCK_FILE) -> str | None:
+    """The address of the `buletin dev` running in this folder, or None when none runs."""
+    try:
+        handle = path.open()
+    except OSError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # held: a dev server runs here and wrote where
+            _, _, url = handle.read().strip().partition(", ")
+            return url.rstrip("/") or None
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 class _DevDefaults(Settings):
     # Debug on (GraphiQL, introspection, no SECRET_KEY needed) unless the folder says otherwise.
     debug: bool = True

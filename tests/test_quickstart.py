@@ -129,6 +129,9 @@ async def test_commands_beside_dev_keep_it_working_and_a_notice_arrives(
     code, out = await dev.buletin("dev", "--port", str(free_port()))
     assert code == 1
     assert "buletin dev: already running in" in out
+    # Its port is not in .env: feeds rendered beside it must still link to it.
+    code, out = await dev.buletin("refresh-feeds")
+    assert code == 0, out
 
     async with httpx.AsyncClient(base_url=dev.base, timeout=10) as http:
         assert (await http.get("/readyz")).json()["checks"]["redis"] == "ok"
@@ -144,6 +147,9 @@ async def test_commands_beside_dev_keep_it_working_and_a_notice_arrives(
             assert "errors" not in body, body
             data: dict[str, Any] = body["data"]
             return data
+
+        feed = (await http.get("/feeds/en/all.rss")).text
+        assert f'<atom:link href="{dev.base}/feeds/en/all.rss" rel="self"' in feed
 
         demo = await gql('{ entries(locale: "en", first: 100) { totalCount } }', {})
         assert demo["entries"]["totalCount"] >= 12

@@ -263,6 +263,15 @@ async def confirm(token: str, *, settings: Settings, now: datetime | None = None
     raise InvalidToken("This sign-up is no longer waiting for confirmation.")
 
 
+def _first_kept(chosen: Sequence[str], before: Sequence[str]) -> list[str]:
+    """The languages chosen, those the subscriber had coming first in their old order: the
+    first language is their pages' and leads a bilingual digest, and ticking a second box
+    on a form that lists Albanian first must not change it."""
+    return sorted(
+        chosen, key=lambda locale: before.index(locale) if locale in before else len(before)
+    )
+
+
 async def change_preferences(
     link: LinkedSubscriber,
     *,
@@ -279,7 +288,11 @@ async def change_preferences(
     row = link.row
     if row.status is SubscriberStatus.ACTIVE:
         choices = await check_choices(
-            locales=locales, topics=topics, kinds=kinds, frequency=frequency, settings=settings
+            locales=_first_kept(locales, row.locales or []),
+            topics=topics,
+            kinds=kinds,
+            frequency=frequency,
+            settings=settings,
         )
         fields = {"updated_at": _now(now), **_choice_fields(choices)}
         if await Subscriber.filter(id=row.id, status=SubscriberStatus.ACTIVE).update(**fields):

@@ -116,8 +116,17 @@ async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor
             rows = await Subscriber.filter(email__in=chunk).values_list("id", "email", "status")
             known = {str(email) for _, email, _ in rows}
             unknown = [address for address in chunk if address not in known]
-            await list_addresses(unknown, reason)
-            listed += len(unknown)
+            hashes = [address_hash(address) for address in unknown]
+            kept = {
+                str(digest)
+                for digest in await SuppressedAddress.filter(address_hash__in=hashes).values_list(
+                    "address_hash", flat=True
+                )
+            }
+            new = [address for address in unknown if address_hash(address) not in kept]
+            await list_addresses(new, reason)
+            listed += len(new)
+            already += len(unknown) - len(new)  # listed by an earlier import
             ids = [int(sid) for sid, _, status in rows if status != SubscriberStatus.SUPPRESSED]
             already += len(rows) - len(ids)
             if ids:

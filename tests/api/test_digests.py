@@ -175,6 +175,8 @@ async def test_a_test_digest_goes_to_the_one_address_and_records_only_an_audit_r
     assert test["Subject"] == "Buletini javor: 1 e re / Weekly digest: 1 new"
     assert "News" in text_of(test)
     assert "/digests/" not in text_of(test) + html_of(test)  # no web version of a test
+    # Nobody to unsubscribe: no link to a page of the service (a 404 outside dev).
+    assert worker_settings.public_base_url not in text_of(test) + html_of(test)
     assert await Digest.all().count() == 0
 
 

@@ -61,6 +61,9 @@ async def test_an_imported_address_nobody_had_signed_up_stays_unsubscribable(
     listing.write_text("Nobody@Example.org\n")
     code, _, err = await buletin(settings, "suppress", "--file", str(listing))
     assert code == 0, err
+    code, out, err = await buletin(settings, "suppress", "--file", str(listing))
+    assert code == 0, err
+    assert "already suppressed 1, not subscribed (kept, so a sign-up is refused) 0" in out
     [kept] = await SuppressedAddress.all()
     assert "nobody" not in kept.address_hash  # a hash, not the address
     outcome = await sign_up(throttle, settings, email="nobody@example.org")

@@ -328,20 +328,20 @@ async def test_preferences_are_saved_checked_and_leaving_works(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     await topic("youth", "Rinia", "Youth")
-    row = await active("ana@example.org")
+    row = await active("ana@example.org", ("en",))
     url = path_of(link(settings, Purpose.PREFERENCES, row.id, row.email))
     saved = await client.post(
         url,
         data={
             "action": "save",
-            "locales": ["en", "sq"],
+            "locales": ["sq", "en"],  # as the form lists them: adding Albanian
             "topics": "youth",
             "kinds": "news",
             "frequency": "daily",
         },
     )
     assert saved.status_code == 200
-    assert '<html lang="en">' in saved.text  # now English first
+    assert '<html lang="en">' in saved.text  # English stays her first language
     assert "Your choices are saved." in saved.text
     await row.refresh_from_db()
     assert (row.locales, row.topics, row.kinds) == (["en", "sq"], ["youth"], ["news"])

@@ -12,18 +12,31 @@ from service.settings import Settings
 T = TypeVar("T")
 
 
+def _configured(locale: str, locales: tuple[str, ...]) -> str | None:
+    # Language tags ignore case (RFC 5646 §2.1.1), and a site passing the browser's tag
+    # on ("en-GB", "sq_AL") means its language.
+    if locale in locales:
+        return locale
+    tag = locale.strip().replace("_", "-").lower()
+    for candidate in (tag, tag.split("-", 1)[0]):
+        if candidate in locales:
+            return candidate
+    return None
+
+
 def check_locale(locale: str | None, settings: Settings) -> str:
     """The locale to serve, or UNSUPPORTED_LOCALE for one the site is not configured for."""
     if locale is None:
         return settings.default_locale
-    if locale not in settings.locales:
+    served = _configured(locale, settings.locales)
+    if served is None:
         supported = ", ".join(settings.locales)
         raise ContentError.single(
             ContentErrorCode.UNSUPPORTED_LOCALE,
-            f"Locale {locale!r} is not supported (supported: {supported}).",
+            f"Locale {locale[:40]!r} is not supported (supported: {supported}).",
             "locale",
         )
-    return locale
+    return served
 
 
 @lru_cache(maxsize=64)

@@ -202,10 +202,29 @@ async def test_topics_and_locales(client: httpx.AsyncClient) -> None:
     }
 
 
+BY_LOCALE = """query($locale: String) {
+  entries(locale: $locale) { edges { node { title locale } } } }"""
+
+
 async def test_unsupported_locale_is_a_coded_error(client: httpx.AsyncClient) -> None:
-    body = await gql(client, '{ entries(locale: "fr") { edges { cursor } } }')
-    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert body["errors"][0]["extensions"]["reason"] == "UNSUPPORTED_LOCALE"
+    for asked in ("fr", "fr-SQ", "english"):
+        body = await gql(client, BY_LOCALE, {"locale": asked})
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", asked
+        assert body["errors"][0]["extensions"]["reason"] == "UNSUPPORTED_LOCALE", asked
+
+
+async def test_a_locale_is_a_language_tag_whatever_its_case_or_region(
+    client: httpx.AsyncClient,
+) -> None:
+    # What a site passes on from navigator.language or Accept-Language (RFC 5646).
+    await entry("Lajm", en="News")
+    for asked in ("EN", "en-GB", "en_US", "En-gb"):
+        body = await gql(client, BY_LOCALE, {"locale": asked})
+        assert body["data"]["entries"]["edges"] == [{"node": {"title": "News", "locale": "en"}}], (
+            asked
+        )
+    topics = await gql(client, '{ feeds(locale: "SQ-al") { locale } }')
+    assert {feed["locale"] for feed in topics["data"]["feeds"]} == {"sq"}
 
 
 async def test_bad_cursor_is_a_coded_error(client: httpx.AsyncClient) -> None:

@@ -46,7 +46,12 @@ async def _start_log(settings: Settings, command: str, public_base_url: str) -> 
         # Stopped right after its start-up: arq's one cancellation used to be swallowed
         # by redis-py now and then, and the worker ran on (workers/settings.py Worker).
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), timeout=15)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=15)
+        finally:
+            if process.returncode is None:  # failed to stop: fail, but leave no worker behind
+                process.kill()
+                await process.wait()
     return "".join(lines)
 
 

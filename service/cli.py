@@ -273,40 +273,47 @@ def _invalid_lines(invalid: Sequence[InvalidLine]) -> list[str]:
     return shown
 
 
+def _from_listing(
+    args: argparse.Namespace,
+    command: str,
+    work: Callable[[list[str], Actor], Awaitable[tuple[str, Sequence[InvalidLine]]]],
+) -> None:
+    """Run `work` over the lines of `--file` and print its summary and a few bad lines."""
+    lines = _listing_lines(args.file, command)
+
+    async def run(actor: Actor) -> str:
+        summary, invalid = await work(lines, actor)
+        return "\n".join([summary, *_invalid_lines(invalid)])
+
+    _as_operator(command, get_settings(), run)
+
+
 def cmd_suppress(args: argparse.Namespace) -> None:
     from service.audience.suppression import import_suppressions
 
-    settings = get_settings()
-    lines = _listing_lines(args.file, "suppress")
-
-    async def run(actor: Actor) -> str:
+    async def work(lines: list[str], actor: Actor) -> tuple[str, Sequence[InvalidLine]]:
         report = await import_suppressions(lines, reason=args.reason, actor=actor)
-        summary = (
+        return (
             f"suppressed {report.suppressed}, already suppressed {report.already}, "
             f"not subscribed (kept, so a sign-up is refused) {report.listed}, "
             f"not an address {len(report.invalid)}"
-        )
-        return "\n".join([summary, *_invalid_lines(report.invalid)])
+        ), report.invalid
 
-    _as_operator("suppress", settings, run)
+    _from_listing(args, "suppress", work)
 
 
 def cmd_unsuppress(args: argparse.Namespace) -> None:
     from service.audience.suppression import lift_suppressions
 
-    settings = get_settings()
-    lines = _listing_lines(args.file, "unsuppress")
-
-    async def run(actor: Actor) -> str:
+    async def work(lines: list[str], actor: Actor) -> tuple[str, Sequence[InvalidLine]]:
         report = await lift_suppressions(lines, actor=actor)
-        summary = (
+        return (
             f"lifted {report.lifted} (now unsubscribed: they may sign up again), "
             f"taken off the list {report.unlisted}, not suppressed {report.not_suppressed}, "
             f"not an address {len(report.invalid)}"
-        )
-        return "\n".join([summary, *_invalid_lines(report.invalid)])
+        ), report.invalid
 
-    _as_operator("unsuppress", settings, run)
+    _from_listing(args, "unsuppress", work)
 
 
 def cmd_refresh_feeds(args: argparse.Namespace) -> None:

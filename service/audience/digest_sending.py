@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import ClassVar
 
 from tortoise.expressions import Q
@@ -27,7 +28,7 @@ from service.audience.digests import Contents, Selection, load_contents, variant
 from service.audience.enums import DeliveryStatus, DigestStatus, SubscriberStatus
 from service.audience.models import Delivery, Digest, Subscriber
 from service.audience.suppression import suppress_subscriber
-from service.audience.tokens import Purpose, links
+from service.audience.tokens import Purpose, make_tokens, token_link
 from service.audience.unsubscribe_mail import unsubscribe_mailto
 from service.delivery.engine import Courier, Skip, Tally
 from service.delivery.ledger import Ledger
@@ -210,25 +211,31 @@ class DigestMailing:
             settings=self.settings,
         )
 
+    @cached_property
+    def _list_id(self) -> str:
+        return f"{self.view.frequency.value}.digest.{self.courier.builder.id_domain}"
+
+    @cached_property
+    def _mailto_address(self) -> str:
+        return self.settings.unsubscribe_mailto or self.courier.builder.envelope_sender
+
     def message(self, row: Recipient, body: MessageBody) -> OutgoingMessage:
         settings = self.settings
-        unsubscribe, preferences = links(settings, _LINK_PURPOSES, row.subscriber_id, row.email)
-        builder = self.courier.builder
+        leave, change = make_tokens(settings, _LINK_PURPOSES, row.subscriber_id, row.email)
+        unsubscribe = token_link(settings, Purpose.UNSUBSCRIBE, leave)
+        preferences = token_link(settings, Purpose.PREFERENCES, change)
         language = variant_for(row.locales or [], settings.locales)
-        return builder.build(
+        return self.courier.builder.build(
             body,
             values={"unsubscribe_url": unsubscribe, "preferences_url": preferences},
             key=f"digest-{self.view.digest_id}.{row.id}",
             to_address=row.email,
             list_headers=ListHeaders(
                 list_name=settings.site_name,
-                list_id=f"{self.view.frequency.value}.digest.{builder.id_domain}",
+                list_id=self._list_id,
                 unsubscribe_url=unsubscribe,
                 # The link's own token: a mail to this address unsubscribes as the link does.
-                unsubscribe_mailto=unsubscribe_mailto(
-                    settings.unsubscribe_mailto or builder.envelope_sender,
-                    unsubscribe.rpartition("token=")[2],
-                ),
+                unsubscribe_mailto=unsubscribe_mailto(self._mailto_address, leave),
             ),
             language=content_language(language, settings),
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -54,12 +54,22 @@ async def is_listed(email: str) -> bool:
 
 async def list_addresses(emails: Iterable[str], reason: str) -> None:
     """Keep these addresses suppressed though no subscriber row has them (hashes only)."""
-    rows = [
-        SuppressedAddress(address_hash=digest, reason=reason[:255])
-        for digest in dict.fromkeys(address_hash(email) for email in emails)
-    ]
+    await _keep_hashes(dict.fromkeys(address_hash(email) for email in emails), reason)
+
+
+async def _keep_hashes(hashes: Iterable[str], reason: str) -> None:
+    rows = [SuppressedAddress(address_hash=digest, reason=reason[:255]) for digest in hashes]
     if rows:
         await SuppressedAddress.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+# Addresses per query of an import or a lift: IN lists stay short on either database.
+_CHUNK = 500
+
+
+def _chunks(addresses: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(addresses), _CHUNK):
+        yield addresses[start : start + _CHUNK]
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,8 @@ def _candidate(line: str) -> str:
 
 
 def _addresses(lines: Iterable[str]) -> tuple[list[str], list[InvalidLine]]:
-    """Each line's address as a sign-up would store it: a listed address must match its row."""
+    """Each line's address as a sign-up would store it (a listed address must match its
+    row), each once."""
     good: list[str] = []
     bad: list[InvalidLine] = []
     for number, raw in enumerate(lines, start=1):
@@ -100,7 +111,7 @@ def _addresses(lines: Iterable[str]) -> tuple[list[str], list[InvalidLine]]:
             good.append(normalise_email(_candidate(line)))
         except AudienceError:
             bad.append(InvalidLine(number, line))
-    return good, bad
+    return list(dict.fromkeys(good)), bad
 
 
 async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor) -> ImportReport:
@@ -108,23 +119,17 @@ async def import_suppressions(lines: Iterable[str], *, reason: str, actor: Actor
     nothing, audited with the counts (not the addresses)."""
     require_actor_role(actor, StaffRole.ADMIN)
     addresses, invalid = _addresses(lines)
-    addresses = list(dict.fromkeys(addresses))
     suppressed = already = listed = 0
     async with in_transaction():
-        for start in range(0, len(addresses), 500):
-            chunk = addresses[start : start + 500]
+        for chunk in _chunks(addresses):
             rows = await Subscriber.filter(email__in=chunk).values_list("id", "email", "status")
             known = {str(email) for _, email, _ in rows}
-            unknown = [address for address in chunk if address not in known]
-            hashes = [address_hash(address) for address in unknown]
-            kept = {
-                str(digest)
-                for digest in await SuppressedAddress.filter(address_hash__in=hashes).values_list(
-                    "address_hash", flat=True
-                )
-            }
-            new = [address for address in unknown if address_hash(address) not in kept]
-            await list_addresses(new, reason)
+            unknown = {address_hash(address) for address in chunk if address not in known}
+            kept = await SuppressedAddress.filter(address_hash__in=unknown).values_list(
+                "address_hash", flat=True
+            )
+            new = unknown - {str(digest) for digest in kept}
+            await _keep_hashes(new, reason)
             listed += len(new)
             already += len(unknown) - len(new)  # listed by an earlier import
             ids = [int(sid) for sid, _, status in rows if status != SubscriberStatus.SUPPRESSED]
@@ -170,11 +175,9 @@ async def lift_suppressions(lines: Iterable[str], *, actor: Actor) -> LiftReport
     """
     require_actor_role(actor, StaffRole.ADMIN)
     addresses, invalid = _addresses(lines)
-    addresses = list(dict.fromkeys(addresses))
     lifted = unlisted = 0
     async with in_transaction():
-        for start in range(0, len(addresses), 500):
-            chunk = addresses[start : start + 500]
+        for chunk in _chunks(addresses):
             lifted += await Subscriber.filter(
                 email__in=chunk, status=SubscriberStatus.SUPPRESSED
             ).update(

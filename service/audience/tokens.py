@@ -103,15 +103,15 @@ def link(settings: Settings, purpose: Purpose, subscriber_id: int, email: str) -
     return links(settings, [purpose], subscriber_id, email)[0]
 
 
+def token_link(settings: Settings, purpose: Purpose, token: str) -> str:
+    """The page of `purpose` with `token` (made by make_tokens for that purpose)."""
+    # Tokens are URL-safe base64 and dots: nothing in them needs quoting.
+    return f"{settings.public_base_url.rstrip('/')}{ROUTES[purpose]}?token={token}"
+
+
 def links(
     settings: Settings, purposes: Sequence[Purpose], subscriber_id: int, email: str
 ) -> list[str]:
-    """link() for several purposes at once (a digest's unsubscribe and preferences links)."""
-    base = settings.public_base_url.rstrip("/")
-    return [
-        # Tokens are URL-safe base64 and dots: nothing in them needs quoting.
-        f"{base}{ROUTES[purpose]}?token={token}"
-        for purpose, token in zip(
-            purposes, make_tokens(settings, purposes, subscriber_id, email), strict=True
-        )
-    ]
+    """link() for several purposes at once."""
+    tokens = make_tokens(settings, purposes, subscriber_id, email)
+    return [token_link(settings, p, t) for p, t in zip(purposes, tokens, strict=True)]
